@@ -1,0 +1,43 @@
+#pragma once
+#include <sys/types.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+#include "util/unique_fd.h"
+
+namespace tend {
+
+/// Everything a child needs; the child inherits exactly stdin (/dev/null), stdout, stderr and nothing else.
+struct SpawnRequest {
+  std::vector<std::string> argv;           // argv[0] is resolved against env's PATH when it has no '/'
+  std::map<std::string, std::string> env;  // the child's complete environment
+  std::string cwd;                         // empty: inherit the daemon's cwd
+  std::optional<int> nice;                 // setpriority() in the child before exec
+  int stdout_fd = -1;                      // becomes fd 1 (required)
+  int stderr_fd = -1;                      // becomes fd 2 (required)
+  int cgroup_fd = -1;                      // O_DIRECTORY fd of a cgroup v2 dir: CLONE_INTO_CGROUP; -1: none
+};
+
+/// A freshly spawned child: its pid and a pidfd (O_CLOEXEC) from CLONE_PIDFD.
+struct SpawnedChild {
+  pid_t pid = -1;
+  UniqueFd pidfd;
+};
+
+/// Spawns with clone3 (CLONE_PIDFD, plus CLONE_INTO_CGROUP when cgroup_fd >= 0). In the child: new session
+/// (so its own process group), default signal dispositions, empty signal mask, stdin from /dev/null,
+/// close_range(3..), chdir, nice, execve. Failures in the child come back through a close-on-exec pipe, so
+/// this returns synchronously with the child's errno and a message naming the step:
+/// "exec /no/such: No such file or directory", "chdir /bad: No such file or directory". A child that failed
+/// has already been reaped when this returns an error.
+Result<SpawnedChild> spawn(const SpawnRequest& request);
+
+/// Finds the executable for name: as is when it contains '/', else the first executable PATH entry.
+/// Error (ENOENT/EACCES) reads "exec NAME: No such file or directory".
+Result<std::string> resolve_executable(const std::string& name, const std::string& path_env);
+
+}  // namespace tend
