@@ -9,13 +9,16 @@
 namespace tend {
 
 /// An append-only log file with size-based rotation: PATH, PATH.1 (newest old) ... PATH.<keep>.
+/// If someone else removes or truncates PATH, the next write() notices and recreates or follows it.
 class LogFile {
  public:
+  /// max_size 0 means never rotate; keep < 0 is taken as 0.
   LogFile(std::string path, std::uint64_t max_size, int keep);
 
   /// Opens (creating, mode 0600, O_APPEND|O_CLOEXEC) and learns the current size.
   Status open();
-  /// Writes all of data; rotates first when the file is non-empty and data would take it past max_size.
+  /// Writes all of data (opening first if needed); rotates first when the file is non-empty and data
+  /// would take it past max_size. One write() larger than max_size still goes whole into one file.
   Status write(std::string_view data);
   /// Renames PATH.i → PATH.i+1 (dropping those beyond keep; keep=0 just truncates), PATH → PATH.1, reopens.
   Status rotate();
@@ -29,6 +32,9 @@ class LogFile {
   int keep_;
   UniqueFd fd_;
   std::uint64_t size_ = 0;
+
+  Status refresh();
+  std::string numbered(int i) const { return path_ + "." + std::to_string(i); }
 };
 
 }  // namespace tend

@@ -21,7 +21,9 @@ class OutputCapture {
   /// stamping is off). Used to stream `logs -f`.
   using Sink = std::function<void(std::string_view bytes)>;
 
-  /// read_end is made O_NONBLOCK. priority: an sd-event priority (larger = later). file must outlive this.
+  /// read_end is made O_NONBLOCK and its pipe enlarged to 1 MiB when allowed. priority: an sd-event
+  /// priority (larger = later). file must outlive this. If the io source cannot be added (ENOMEM), that is
+  /// logged and the pipe is only read by drain().
   OutputCapture(sd_event* loop, UniqueFd read_end, LogFile& file, bool stamp, int64_t priority, Sink sink);
   ~OutputCapture();
   OutputCapture(const OutputCapture&) = delete;
@@ -38,6 +40,8 @@ class OutputCapture {
   /// Reads at most max_bytes; returns false when nothing more is available now.
   bool read_some(std::size_t max_bytes);
   void write_out(std::string_view bytes);
+  /// Flushes the partial line; on EOF also disables the source.
+  void finish(bool final);
 
   UniqueFd fd_;
   LogFile& file_;
@@ -45,7 +49,8 @@ class OutputCapture {
   Sink sink_;
   sd_event_source* source_ = nullptr;
   bool eof_ = false;
-  std::string out_;  // reused buffer for stamped output
+  bool write_failed_ = false;  // warn once per failure streak, not once per batch
+  std::string out_;            // reused buffer for stamped output
 };
 
 }  // namespace tend

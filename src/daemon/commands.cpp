@@ -1,0 +1,281 @@
+#include "daemon/commands.h"
+
+#include <unistd.h>
+
+#include "daemon/log_tail.h"
+#include "util/daemon_log.h"
+#include "util/signals.h"
+
+namespace tend {
+
+namespace {
+
+using nlohmann::json;
+
+void reply_error(const std::shared_ptr<Connection>& conn, const json& id, ErrorCode code, std::string_view msg) {
+  conn->send(make_error(id, code, msg));
+}
+
+json instance_brief(const Instance& inst) {
+  json j{{"name", inst.spec().name}, {"instance", inst.index()}, {"state", state_name(inst.state())},
+         {"pid", inst.pid() > 0 ? json(inst.pid()) : json(nullptr)}};
+  if (inst.last_exit()) j["exit"] = describe_exit(*inst.last_exit());
+  if (!inst.reason().empty()) j["reason"] = inst.reason();
+  return j;
+}
+
+/// Runs `done` after `count` calls of tick(); with count 0, at once.
+class Countdown {
+ public:
+  static std::function<void()> make(size_t count, std::function<void()> done) {
+    if (count == 0) {
+      done();
+      return [] {};
+    }
+    auto remaining = std::make_shared<size_t>(count);
+    return [remaining, done = std::move(done)] {
+      if (--*remaining == 0) done();
+    };
+  }
+};
+
+Result<std::vector<Instance*>> targets_of(Supervisor& sv, const Request& req) {
+  auto targets = arg_strings(req.args, "targets");
+  if (!targets) return targets.error();
+  if (targets->empty()) return Error{EINVAL, "name at least one program, NAME:I or all"};
+  return sv.resolve(*targets);
+}
+
+}  // namespace
+
+Commands::Commands(Supervisor& supervisor, std::function<void()> request_exit)
+    : supervisor_(supervisor), request_exit_(std::move(request_exit)) {}
+
+void Commands::handle(const ConnPtr& conn, Request req) {
+  using Handler = void (Commands::*)(const ConnPtr&, const Request&);
+  static const std::pair<std::string_view, Handler> kCommands[] = {
+      {"start", &Commands::start}, {"stop", &Commands::stop},     {"restart", &Commands::restart},
+      {"delete", &Commands::remove}, {"signal", &Commands::signal}, {"wait", &Commands::wait},
+      {"ls", &Commands::list},     {"logs", &Commands::logs},     {"version", &Commands::version},
+  };
+  if (req.cmd == "shutdown") return shutdown(conn, req.id);
+  for (const auto& [name, handler] : kCommands) {
+    if (name != req.cmd) continue;
+    if (shutting_down_ && name != "ls" && name != "version")
+      return reply_error(conn, req.id, ErrorCode::shutting_down, "the daemon is shutting down");
+    return (this->*handler)(conn, req);
+  }
+  reply_error(conn, req.id, ErrorCode::unknown_command, fmt::format("unknown command '{}'", req.cmd));
+}
+
+void Commands::start(const ConnPtr& conn, const Request& req) {
+  if (req.args.contains("spec")) {
+    auto spec = program_spec_from_json(req.args["spec"]);
+    if (!spec) return reply_error(conn, req.id, ErrorCode::bad_request, spec.error().message);
+    std::string name = spec->name;
+    auto program = supervisor_.add_program(std::move(*spec));
+    if (!program) {
+      auto code = program.error().code == EEXIST ? ErrorCode::exists
+                  : program.error().code == EINVAL ? ErrorCode::bad_request
+                                                   : ErrorCode::spawn_failed;
+      return reply_error(conn, req.id, code, program.error().message);
+    }
+    json instances = json::array();
+    for (auto& inst : (*program)->instances) instances.push_back(instance_brief(*inst));
+    return conn->send(make_ok(req.id, {{"instances", instances}}));
+  }
+  auto targets = targets_of(supervisor_, req);
+  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  json instances = json::array();
+  std::string failures;
+  for (Instance* inst : *targets) {
+    inst->set_wanted(true);
+    if (auto st = inst->start(); !st) failures += (failures.empty() ? "" : "; ") + inst->label() + ": " + st.error().message;
+    instances.push_back(instance_brief(*inst));
+  }
+  supervisor_.schedule_save();
+  if (!failures.empty()) return reply_error(conn, req.id, ErrorCode::spawn_failed, failures);
+  conn->send(make_ok(req.id, {{"instances", instances}}));
+}
+
+void Commands::stop(const ConnPtr& conn, const Request& req) {
+  auto targets = targets_of(supervisor_, req);
+  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  auto results = std::make_shared<json>(json::array());
+  auto tick = Countdown::make(targets->size(), [conn, id = req.id, results] {
+    conn->send(make_ok(id, {{"instances", *results}}));
+  });
+  for (Instance* inst : *targets) {
+    inst->set_wanted(false);
+    inst->stop([results, tick](Instance& stopped) {
+      results->push_back(instance_brief(stopped));
+      tick();
+    });
+  }
+}
+
+void Commands::restart(const ConnPtr& conn, const Request& req) {
+  auto targets = targets_of(supervisor_, req);
+  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  auto results = std::make_shared<json>(json::array());
+  auto failures = std::make_shared<std::string>();
+  auto tick = Countdown::make(targets->size(), [conn, id = req.id, results, failures] {
+    if (!failures->empty()) return conn->send(make_error(id, ErrorCode::spawn_failed, *failures));
+    conn->send(make_ok(id, {{"instances", *results}}));
+  });
+  for (Instance* inst : *targets) {
+    inst->set_wanted(true);
+    inst->stop([results, failures, tick](Instance& stopped) {
+      if (auto st = stopped.start(); !st)
+        *failures += (failures->empty() ? "" : "; ") + stopped.label() + ": " + st.error().message;
+      results->push_back(instance_brief(stopped));
+      tick();
+    });
+  }
+  supervisor_.schedule_save();
+}
+
+void Commands::remove(const ConnPtr& conn, const Request& req) {
+  auto targets = arg_strings(req.args, "targets");
+  if (!targets || targets->empty())
+    return reply_error(conn, req.id, ErrorCode::bad_request, "name at least one program or all");
+  std::vector<std::string> names;
+  for (const auto& t : *targets) {
+    if (t == "all") {
+      for (auto& p : supervisor_.programs()) names.push_back(p->spec.name);
+    } else if (t.find(':') != std::string::npos) {
+      return reply_error(conn, req.id, ErrorCode::bad_request,
+                         fmt::format("delete takes program names, not instances ('{}')", t));
+    } else if (!supervisor_.find(t)) {
+      return reply_error(conn, req.id, ErrorCode::not_found, fmt::format("no program named {}", t));
+    } else if (std::find(names.begin(), names.end(), t) == names.end()) {
+      names.push_back(t);
+    }
+  }
+  auto tick = Countdown::make(names.size(), [conn, id = req.id, names] {
+    conn->send(make_ok(id, {{"deleted", names}}));
+  });
+  for (const auto& name : names) supervisor_.remove_program(name, tick);
+}
+
+void Commands::signal(const ConnPtr& conn, const Request& req) {
+  auto sig_text = arg_string(req.args, "signal");
+  if (!sig_text) return reply_error(conn, req.id, ErrorCode::bad_request, sig_text.error().message);
+  auto sig = parse_signal(*sig_text);
+  if (!sig) return reply_error(conn, req.id, ErrorCode::bad_request, sig.error().message);
+  auto targets = targets_of(supervisor_, req);
+  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  json signalled = json::array();
+  std::string failures;
+  for (Instance* inst : *targets) {
+    if (auto st = inst->signal(*sig); !st) failures += (failures.empty() ? "" : "; ") + st.error().message;
+    else signalled.push_back(inst->label());
+  }
+  if (!failures.empty()) return reply_error(conn, req.id, ErrorCode::not_found, failures);
+  conn->send(make_ok(req.id, {{"signalled", signalled}, {"signal", signal_name(*sig)}}));
+}
+
+void Commands::wait(const ConnPtr& conn, const Request& req) {
+  auto state_text = arg_string(req.args, "state");
+  if (!state_text) return reply_error(conn, req.id, ErrorCode::bad_request, state_text.error().message);
+  auto target = parse_state(*state_text);
+  if (!target) return reply_error(conn, req.id, ErrorCode::bad_request, fmt::format("unknown state '{}'", *state_text));
+  auto timeout = arg_int(req.args, "timeout_ms", 30'000);
+  if (!timeout || *timeout < 0) return reply_error(conn, req.id, ErrorCode::bad_request, "bad timeout_ms");
+  auto targets = targets_of(supervisor_, req);
+  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+
+  auto waiter = std::make_shared<StateWaiter>();
+  waiter->conn = conn;
+  waiter->request_id = req.id;
+  waiter->target = *target;
+  for (Instance* inst : *targets) waiter->instances.emplace_back(inst->spec().name, inst->index());
+  std::weak_ptr<StateWaiter> weak = waiter;
+  waiter->deadline = std::make_unique<Timer>(supervisor_.loop(), [weak, state = *state_text, ms = *timeout] {
+    auto w = weak.lock();
+    if (!w || w->done) return;
+    w->done = true;
+    if (auto c = w->conn.lock())
+      c->send(make_error(w->request_id, ErrorCode::timeout,
+                         fmt::format("not every instance reached {} within {}", state, format_duration(Millis(ms)))));
+  });
+  waiter->deadline->arm(Millis(*timeout));
+  supervisor_.add_waiter(waiter);
+}
+
+void Commands::list(const ConnPtr& conn, const Request& req) {
+  json out = json::array();
+  for (auto& p : supervisor_.programs())
+    for (auto& inst : p->instances) out.push_back(inst->describe());
+  conn->send(make_ok(req.id, out));
+}
+
+void Commands::logs(const ConnPtr& conn, const Request& req) {
+  auto lines = arg_int(req.args, "lines", 20);
+  auto follow = arg_bool(req.args, "follow", false);
+  auto rotate = arg_bool(req.args, "rotate", false);
+  std::string stream = req.args.value("stream", "");
+  if (!lines || *lines < 0 || !follow || !rotate || (stream != "" && stream != "out" && stream != "err"))
+    return reply_error(conn, req.id, ErrorCode::bad_request, "bad logs arguments (lines >= 0, stream out|err)");
+  auto names = arg_strings(req.args, "targets");
+  if (!names) return reply_error(conn, req.id, ErrorCode::bad_request, names.error().message);
+  if (names->empty()) names->push_back("all");
+  auto targets = supervisor_.resolve(*names);
+  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+
+  if (*rotate) {
+    json rotated = json::array();
+    for (Instance* inst : *targets) {
+      inst->rotate_logs();
+      rotated.push_back(inst->label());
+    }
+    return conn->send(make_ok(req.id, {{"rotated", rotated}}));
+  }
+  const auto& paths = supervisor_.paths();
+  for (Instance* inst : *targets) {
+    std::vector<std::vector<std::string>> streams;
+    for (std::string_view s : {"out", "err"})
+      if (stream.empty() || stream == s)
+        streams.push_back(tail_lines(paths.instance_log(inst->spec().name, inst->index(), s), size_t(*lines)));
+    std::string text;
+    for (const auto& line : merge_by_stamp(std::move(streams), size_t(*lines)))
+      text += inst->label() + "|" + line + "\n";
+    if (!text.empty()) conn->send(make_stream_message(req.id, "log", {{"text", text}}));
+  }
+  if (!*follow) return conn->send(make_ok(req.id, {{"end", true}}));
+  // The tail above and the subscription below happen in one loop turn: no line is missed or repeated.
+  LogFollower f{conn, req.id, "", -1, stream};
+  if (names->size() == 1 && (*names)[0] != "all") {
+    auto colon = (*names)[0].rfind(':');
+    f.program = (*names)[0].substr(0, colon);
+    if (colon != std::string::npos) f.instance = (*targets)[0]->index();
+  }
+  supervisor_.add_follower(std::move(f));
+}
+
+void Commands::version(const ConnPtr& conn, const Request& req) {
+  const auto& cg = supervisor_.cgroups();
+  std::string containment = cg.available ? fmt::format("cgroup v2 ({})", cg.base)
+                                         : fmt::format("process groups ({})", cg.reason);
+  conn->send(make_ok(req.id, {{"version", TEND_VERSION},
+                              {"pid", ::getpid()},
+                              {"home", supervisor_.paths().home},
+                              {"containment", containment}}));
+}
+
+void Commands::shutdown(std::shared_ptr<Connection> conn, nlohmann::json id) {
+  if (shutting_down_) {
+    if (conn) reply_error(conn, id, ErrorCode::shutting_down, "the daemon is already shutting down");
+    return;
+  }
+  shutting_down_ = true;
+  log_info("shutting down: stopping every program");
+  supervisor_.stop_all([this, conn, id] {
+    if (auto st = supervisor_.save(); !st) log_error("{}", st.error().message);
+    log_info("every program stopped; exiting");
+    if (conn) conn->send(make_ok(id, {{"stopped", true}}));
+    request_exit_();
+  });
+}
+
+}  // namespace tend

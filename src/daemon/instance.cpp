@@ -1,0 +1,421 @@
+#include "daemon/instance.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon/containment.h"
+#include "daemon/priorities.h"
+#include "proc/pidfd.h"
+#include "proc/proc_stat.h"
+#include "proc/spawn.h"
+#include "util/daemon_log.h"
+#include "util/signals.h"
+
+namespace tend {
+
+namespace {
+
+// After SIGKILL, how long to wait for the kernel to tear the processes down before giving up on them
+// (only uninterruptible sleep can take this long).
+constexpr Millis kKillGrace{5000};
+
+std::optional<int> code_of(const ExitInfo& e) { return e.exit_code >= 0 ? std::optional(e.exit_code) : std::nullopt; }
+std::optional<int> signal_of(const ExitInfo& e) { return e.signal > 0 ? std::optional(e.signal) : std::nullopt; }
+
+}  // namespace
+
+ExitInfo exit_info_from_status(int status) {
+  if (WIFEXITED(status)) return ExitInfo{WEXITSTATUS(status), 0};
+  if (WIFSIGNALED(status)) return ExitInfo{-1, WTERMSIG(status)};
+  return ExitInfo{};
+}
+
+std::string describe_exit(const ExitInfo& exit) {
+  if (exit.signal > 0) return signal_name(exit.signal);
+  if (exit.exit_code >= 0) return fmt::format("exit {}", exit.exit_code);
+  return "exit status unknown";
+}
+
+Instance::Instance(const ProgramSpec& spec, int index, InstanceServices& services)
+    : spec_(spec),
+      index_(index),
+      services_(services),
+      state_since_(services.clock->now()),
+      uptime_timer_(services.loop, [this] { on_uptime_reached(); }),
+      retry_timer_(services.loop, [this] { (void)spawn_now(); }),
+      kill_timer_(services.loop, [this] { on_kill_timeout(); }) {}
+
+Instance::~Instance() {
+  // The supervisor stops instances before destroying them; this only releases what is left.
+  if (pid_ > 0 && !adopted_) services_.track_pid(pid_, nullptr);
+  sd_event_source_disable_unref(adopted_source_);
+  sd_event_source_disable_unref(cgroup_watch_);
+}
+
+void Instance::change_state(State to, std::string reason) {
+  if (!transition_allowed(state_, to)) {
+    log_error("{}: refused illegal transition {} -> {}", label(), state_name(state_), state_name(to));
+    return;
+  }
+  State from = state_;
+  state_ = to;
+  state_since_ = services_.clock->now();
+  reason_ = std::move(reason);
+  services_.on_state_change(*this, from);
+}
+
+Status Instance::start() {
+  if (has_process(state_)) return {};
+  retry_timer_.cancel();
+  if (state_ == State::failed || state_ == State::stopped || state_ == State::exited) history_ = {};
+  return spawn_now();
+}
+
+void Instance::open_logs() {
+  if (out_log_) return;
+  out_log_ = std::make_unique<LogFile>(services_.log_path(spec_.name, index_, "out"), spec_.log_max_size,
+                                       spec_.log_keep);
+  err_log_ = std::make_unique<LogFile>(services_.log_path(spec_.name, index_, "err"), spec_.log_max_size,
+                                       spec_.log_keep);
+  for (auto* file : {out_log_.get(), err_log_.get()})
+    if (auto st = file->open(); !st) log_warning("{}: {}", label(), st.error().message);
+}
+
+Status Instance::spawn_now() {
+  open_logs();
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return errno_error("unable to create a pipe");
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    return errno_error("unable to create a pipe");
+  }
+  UniqueFd out_read(out_pipe[0]), out_write(out_pipe[1]), err_read(err_pipe[0]), err_write(err_pipe[1]);
+
+  SpawnRequest request;
+  request.argv = spec_.argv();
+  request.env = spec_.env;
+  request.cwd = spec_.cwd;
+  request.nice = spec_.nice;
+  request.stdout_fd = out_write.get();
+  request.stderr_fd = err_write.get();
+  UniqueFd cgroup_fd;
+  if (services_.cgroups->available) {
+    cgroup_ = Cgroup(fmt::format("{}/{}-{}", services_.cgroups->base, spec_.name, index_));
+    if (auto populated = cgroup_.populated(); populated && *populated) (void)cgroup_.kill();  // a previous run's leftovers
+    auto fd = cgroup_.create();
+    if (fd) cgroup_fd = std::move(*fd);
+    else log_warning("{}: {}; starting it without a cgroup", label(), fd.error().message);
+    if (!cgroup_fd) cgroup_ = Cgroup();
+    request.cgroup_fd = cgroup_fd.get();
+  }
+
+  auto child = spawn(request);
+  out_write.reset();
+  err_write.reset();
+  if (!child) {
+    release_cgroup();
+    log_warning("{}: {}", label(), child.error().message);
+    change_state(State::failed, child.error().message);
+    return child.error();
+  }
+  pid_ = child->pid;
+  pgid_ = child->pid;  // spawn() made it a session (and group) leader
+  pidfd_ = std::move(child->pidfd);
+  adopted_ = false;
+  auto stat = read_proc_stat(pid_);
+  start_ticks_ = stat ? stat->starttime_ticks : 0;
+  started_at_ = services_.clock->now();
+  started_wall_ms_ = wall_ms();
+  main_exited_ = false;
+  killed_ = false;
+  services_.track_pid(pid_, this);
+
+  auto sink = [this](std::string_view stream) {
+    return [this, stream](std::string_view bytes) { services_.on_output(*this, stream, bytes); };
+  };
+  out_capture_ = std::make_unique<OutputCapture>(services_.loop, std::move(out_read), *out_log_, spec_.log_time,
+                                                 kPriorityLogs, sink("out"));
+  err_capture_ = std::make_unique<OutputCapture>(services_.loop, std::move(err_read), *err_log_, spec_.log_time,
+                                                 kPriorityLogs, sink("err"));
+  change_state(State::starting, fmt::format("pid {}", pid_));
+  if (spec_.restart.min_uptime.count() == 0) change_state(State::running);
+  else uptime_timer_.arm(spec_.restart.min_uptime);
+  return {};
+}
+
+void Instance::on_uptime_reached() {
+  if (state_ == State::starting) change_state(State::running);
+}
+
+void Instance::close_captures(bool final) {
+  // Drain before the exit is recorded, so the last lines (even without a newline) are never lost.
+  if (out_capture_) out_capture_->drain(final);
+  if (err_capture_) err_capture_->drain(final);
+  out_capture_.reset();
+  err_capture_.reset();
+}
+
+void Instance::on_reaped(int wait_status) { finish_run(exit_info_from_status(wait_status)); }
+
+void Instance::finish_run(ExitInfo exit) {
+  close_captures(true);
+  if (!adopted_) services_.track_pid(pid_, nullptr);
+  adopted_source_ = sd_event_source_disable_unref(adopted_source_);
+  pidfd_.reset();
+  uptime_timer_.cancel();
+  last_exit_ = exit;
+  Millis run_time = std::chrono::duration_cast<Millis>(services_.clock->now() - started_at_);
+  log_info("{}: pid {} ended ({}) after {}", label(), pid_, describe_exit(exit), format_duration(run_time));
+  pid_ = -1;
+  if (state_ == State::stopping) {
+    main_exited_ = true;
+    check_gone();
+    return;
+  }
+  kill_leftovers();
+  auto decision = decide_restart(exit, run_time, history_, spec_.restart, services_.clock->now());
+  using Action = RestartDecision::Action;
+  if (decision.action == Action::stay_down) {
+    change_state(State::exited, describe_exit(exit));
+  } else if (decision.action == Action::give_up) {
+    change_state(State::failed, fmt::format("gave up: {} unstable restarts within {} (last {})",
+                                            spec_.restart.max_restarts,
+                                            format_duration(spec_.restart.restart_window), describe_exit(exit)));
+  } else {
+    ++restarts_;
+    change_state(State::backoff,
+                 fmt::format("{}; restarting in {}", describe_exit(exit), format_duration(decision.delay)));
+    if (decision.delay.count() == 0) (void)spawn_now();
+    else retry_timer_.arm(decision.delay);
+  }
+}
+
+void Instance::kill_leftovers() {
+  // The main process is gone on its own; whatever it left behind goes too (as systemd's control-group mode).
+  if (!cgroup_.empty()) {
+    auto populated = cgroup_.populated();
+    if (populated && *populated) (void)cgroup_.kill();
+    else release_cgroup();
+  } else if (pgid_ > 0) {
+    ::kill(-pgid_, SIGKILL);
+  }
+  pgid_ = -1;
+}
+
+void Instance::stop(StopDone done) {
+  switch (state_) {
+    case State::starting:
+    case State::running:
+      stop_waiters_.push_back(std::move(done));
+      uptime_timer_.cancel();
+      main_exited_ = false;
+      killed_ = false;
+      change_state(State::stopping, fmt::format("sent {}", signal_name(spec_.stop_signal)));
+      if (signal_tree(pgid_, cgroup_, spec_.stop_signal) == 0 && pidfd_)
+        (void)pidfd_signal(pidfd_.get(), spec_.stop_signal);
+      kill_timer_.arm(spec_.kill_timeout);
+      return;
+    case State::stopping:
+      stop_waiters_.push_back(std::move(done));
+      return;
+    default:
+      retry_timer_.cancel();
+      release_cgroup();
+      if (state_ != State::stopped) change_state(State::stopped, reason_);
+      done(*this);
+  }
+}
+
+void Instance::release_cgroup() {
+  if (cgroup_.empty()) return;
+  if (auto populated = cgroup_.populated(); populated && *populated) return;  // leftovers still dying
+  if (auto st = cgroup_.remove(); !st) log_warning("{}: {}", label(), st.error().message);
+  cgroup_ = Cgroup();
+}
+
+bool Instance::group_alive() const { return pgid_ > 0 && ::kill(-pgid_, 0) == 0; }
+
+void Instance::check_gone() {
+  if (state_ != State::stopping || !main_exited_) return;
+  if (!cgroup_.empty()) {
+    if (!cgroup_watch_) {
+      // Watch first, then read: a change between the two still wakes us.
+      int r = sd_event_add_inotify(services_.loop, &cgroup_watch_, cgroup_.events_path().c_str(), IN_MODIFY,
+                                   on_cgroup_event, this);
+      if (r < 0) log_warning("{}: unable to watch {}: {}", label(), cgroup_.events_path(), strerror(-r));
+    }
+    auto populated = cgroup_.populated();
+    if (populated && *populated) return;
+  } else if (group_alive()) {
+    return;  // the reaper calls on_descendant_reaped() as the rest of the group dies
+  }
+  finish_stop();
+}
+
+int Instance::on_cgroup_event(sd_event_source*, const struct inotify_event*, void* self) {
+  static_cast<Instance*>(self)->check_gone();
+  return 0;
+}
+
+void Instance::on_descendant_reaped() {
+  if (state_ == State::stopping && cgroup_.empty()) check_gone();
+}
+
+void Instance::on_kill_timeout() {
+  if (!killed_) {
+    killed_ = true;
+    log_warning("{}: still running {} after {}; sending SIGKILL", label(), format_duration(spec_.kill_timeout),
+                signal_name(spec_.stop_signal));
+    if (!cgroup_.empty()) (void)cgroup_.kill();
+    if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
+    if (pidfd_) (void)pidfd_signal(pidfd_.get(), SIGKILL);
+    kill_timer_.arm(kKillGrace);
+    return;
+  }
+  log_error("{}: processes remain {} after SIGKILL (uninterruptible sleep?); no longer waiting for them",
+            label(), format_duration(kKillGrace));
+  if (pid_ > 0) {
+    close_captures(true);
+    if (!adopted_) services_.track_pid(pid_, nullptr);
+    pid_ = -1;
+  }
+  main_exited_ = true;
+  finish_stop();
+}
+
+void Instance::finish_stop() {
+  kill_timer_.cancel();
+  cgroup_watch_ = sd_event_source_disable_unref(cgroup_watch_);
+  release_cgroup();
+  pgid_ = -1;
+  adopted_ = false;
+  change_state(State::stopped, last_exit_ ? describe_exit(*last_exit_) : std::string());
+  auto waiters = std::move(stop_waiters_);
+  stop_waiters_.clear();
+  for (auto& waiter : waiters) waiter(*this);
+}
+
+Status Instance::signal(int sig) {
+  if (!has_process(state_) || pid_ <= 0) return Error{ESRCH, label() + " has no running process"};
+  if (signal_tree(pgid_, cgroup_, sig) == 0) {
+    if (!pidfd_) return errno_error("unable to signal " + label());
+    if (auto st = pidfd_signal(pidfd_.get(), sig); !st) return st;
+  }
+  return {};
+}
+
+void Instance::rotate_logs() {
+  open_logs();
+  for (auto* file : {out_log_.get(), err_log_.get()})
+    if (auto st = file->rotate(); !st) log_warning("{}: {}", label(), st.error().message);
+}
+
+bool Instance::restore(const InstanceRecord& rec) {
+  wanted_ = rec.wanted;
+  restarts_ = rec.restarts;
+  reason_ = rec.reason;
+  if (rec.exit_code || rec.exit_signal) last_exit_ = ExitInfo{rec.exit_code.value_or(-1), rec.exit_signal.value_or(0)};
+  state_since_ = services_.clock->now();
+  if (!has_process(rec.state) || rec.pid <= 0) {
+    state_ = rec.state == State::backoff ? State::created : rec.state;
+    return false;
+  }
+  auto stat = read_proc_stat(rec.pid);
+  auto fd = stat && stat->starttime_ticks == rec.start_ticks && stat->state != 'Z' ? pidfd_open(rec.pid)
+                                                                                    : Result<UniqueFd>(Error{});
+  if (!fd) {
+    log_info("{}: pid {} from the previous daemon is gone", label(), rec.pid);
+    if (!rec.cgroup.empty()) cgroup_ = Cgroup(rec.cgroup);
+    kill_leftovers();
+    cgroup_ = Cgroup();
+    state_ = State::created;
+    return false;
+  }
+  pid_ = rec.pid;
+  pgid_ = rec.pgid;
+  pidfd_ = std::move(*fd);
+  cgroup_ = rec.cgroup.empty() ? Cgroup() : Cgroup(rec.cgroup);
+  start_ticks_ = rec.start_ticks;
+  started_wall_ms_ = rec.started_wall_ms;
+  started_at_ = services_.clock->now() - Millis(std::max<std::int64_t>(0, wall_ms() - rec.started_wall_ms));
+  adopted_ = true;
+  state_ = State::running;
+  open_logs();
+  watch_adopted_exit();
+  log_info("{}: adopted pid {} left running by the previous daemon", label(), pid_);
+  return true;
+}
+
+void Instance::watch_adopted_exit() {
+  // Not our child (its parent daemon died): no exit status, but its pidfd becomes readable when it exits.
+  int r = sd_event_add_io(services_.loop, &adopted_source_, pidfd_.get(), EPOLLIN, on_adopted_exit, this);
+  if (r < 0) {
+    log_error("{}: unable to watch pid {}: {}", label(), pid_, strerror(-r));
+    return;
+  }
+  sd_event_source_set_priority(adopted_source_, kPriorityChildExit);
+}
+
+int Instance::on_adopted_exit(sd_event_source*, int, uint32_t, void* self) {
+  static_cast<Instance*>(self)->finish_run(ExitInfo{});
+  return 0;
+}
+
+InstanceRecord Instance::record() const {
+  InstanceRecord r;
+  r.index = index_;
+  r.wanted = wanted_;
+  r.state = state_;
+  r.pid = pid_;
+  r.pgid = pgid_;
+  r.start_ticks = start_ticks_;
+  r.started_wall_ms = started_wall_ms_;
+  r.cgroup = cgroup_.path();
+  r.restarts = restarts_;
+  if (last_exit_) {
+    r.exit_code = code_of(*last_exit_);
+    r.exit_signal = signal_of(*last_exit_);
+  }
+  r.reason = reason_;
+  return r;
+}
+
+nlohmann::json Instance::describe() const {
+  using nlohmann::json;
+  json j{{"name", spec_.name},
+         {"instance", index_},
+         {"pid", pid_ > 0 ? json(pid_) : json(nullptr)},
+         {"pgid", pgid_ > 0 ? json(pgid_) : json(nullptr)},
+         {"state", state_name(state_)},
+         {"state_ms", std::chrono::duration_cast<Millis>(services_.clock->now() - state_since_).count()},
+         {"kernel_state", nullptr},
+         {"uptime_ms", 0},
+         {"restarts", restarts_},
+         {"exit_code", nullptr},
+         {"exit_signal", nullptr},
+         {"rss_bytes", 0},
+         {"cpu_ms", 0},
+         {"command", spec_.argv()},
+         {"reason", reason_.empty() ? json(nullptr) : json(reason_)},
+         {"cgroup", cgroup_.empty() ? json(nullptr) : json(cgroup_.path())},
+         {"adopted", adopted_}};
+  if (last_exit_) {
+    if (auto code = code_of(*last_exit_)) j["exit_code"] = *code;
+    if (auto sig = signal_of(*last_exit_)) j["exit_signal"] = signal_name(*sig);
+  }
+  if (pid_ > 0) {
+    j["uptime_ms"] = std::max<std::int64_t>(0, wall_ms() - started_wall_ms_);
+    if (auto stat = read_proc_stat(pid_)) {
+      j["kernel_state"] = std::string(1, stat->state);
+      j["rss_bytes"] = std::int64_t(stat->rss_pages) * page_size_bytes();
+      j["cpu_ms"] = (stat->utime_ticks + stat->stime_ticks) * 1000 / std::uint64_t(clock_ticks_per_second());
+    }
+  }
+  return j;
+}
+
+}  // namespace tend

@@ -1,0 +1,162 @@
+#pragma once
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/program_spec.h"
+#include "core/restart_policy.h"
+#include "core/state.h"
+#include "daemon/timer.h"
+#include "log/log_file.h"
+#include "log/output_capture.h"
+#include "proc/cgroup.h"
+#include "util/clock.h"
+#include "util/unique_fd.h"
+
+namespace tend {
+
+class Instance;
+
+/// What an instance needs from the daemon: a narrow interface so the lifecycle reads on its own.
+struct InstanceServices {
+  sd_event* loop = nullptr;
+  const Clock* clock = nullptr;
+  const CgroupSupport* cgroups = nullptr;
+  std::function<std::string(const std::string& program, int index, std::string_view stream)> log_path;
+  /// Called after every state change (persist, wake waiters, log).
+  std::function<void(Instance&, State from)> on_state_change;
+  /// Called with bytes just appended to an instance's log ("out" or "err").
+  std::function<void(Instance&, std::string_view stream, std::string_view bytes)> on_output;
+  /// Tells the reaper which pid belongs to which instance (nullptr: forget the pid).
+  std::function<void(pid_t, Instance*)> track_pid;
+};
+
+/// The saved part of an instance, as in state.json.
+struct InstanceRecord {
+  int index = 0;
+  bool wanted = false;
+  State state = State::created;
+  pid_t pid = -1;
+  pid_t pgid = -1;
+  std::uint64_t start_ticks = 0;
+  std::int64_t started_wall_ms = 0;
+  std::string cgroup;
+  int restarts = 0;
+  std::optional<int> exit_code;
+  std::optional<int> exit_signal;
+  std::string reason;
+};
+
+/// One process of a program (NAME:I) and its lifecycle: spawn, watch, restart with backoff, stop as a list
+/// of steps, log capture. Every state change goes through change_state().
+class Instance {
+ public:
+  using StopDone = std::function<void(Instance&)>;
+
+  Instance(const ProgramSpec& spec, int index, InstanceServices& services);
+  ~Instance();
+  Instance(const Instance&) = delete;
+  Instance& operator=(const Instance&) = delete;
+
+  /// Starts unless a process already exists. Fails synchronously with the spawn error (the instance is
+  /// then `failed` with that reason).
+  Status start();
+  /// Stops the whole tree: stop signal, kill timeout, kill, wait until every process is gone; `done` runs then.
+  /// Cancels a pending restart. Runs `done` at once when nothing runs.
+  void stop(StopDone done);
+  /// Sends sig to the instance's process group (and cgroup members outside it).
+  Status signal(int sig);
+  /// The reaper reaped our main process.
+  void on_reaped(int wait_status);
+  /// The reaper reaped some other process: a stop waiting for the group to empty may be done now.
+  void on_descendant_reaped();
+  /// Rotates the log files now.
+  void rotate_logs();
+
+  /// Restores from state.json: adopts a still-alive process (identified by pid + start time), or notes it gone.
+  /// Returns true when it adopted a live process.
+  bool restore(const InstanceRecord& record);
+
+  InstanceRecord record() const;
+  nlohmann::json describe() const;
+
+  const ProgramSpec& spec() const { return spec_; }
+  void set_spec(const ProgramSpec& spec) { spec_ = spec; }
+  int index() const { return index_; }
+  std::string label() const { return spec_.name + ":" + std::to_string(index_); }
+  State state() const { return state_; }
+  pid_t pid() const { return pid_; }
+  bool wanted() const { return wanted_; }
+  void set_wanted(bool wanted) { wanted_ = wanted; }
+  const std::string& reason() const { return reason_; }
+  const std::optional<ExitInfo>& last_exit() const { return last_exit_; }
+
+ private:
+  Status spawn_now();
+  void change_state(State to, std::string reason = {});
+  void finish_run(ExitInfo exit);
+  void after_unexpected_exit(const ExitInfo& exit);
+  void kill_leftovers();
+  /// Removes the instance's cgroup directory once nothing lives in it.
+  void release_cgroup();
+  void check_gone();
+  void finish_stop();
+  void on_kill_timeout();
+  void on_uptime_reached();
+  void open_logs();
+  void close_captures(bool final);
+  bool group_alive() const;
+  void watch_adopted_exit();
+  static int on_adopted_exit(sd_event_source* s, int fd, uint32_t revents, void* self);
+  static int on_cgroup_event(sd_event_source* s, const struct inotify_event* ev, void* self);
+
+  ProgramSpec spec_;
+  int index_;
+  InstanceServices& services_;
+
+  State state_ = State::created;
+  MonoTime state_since_{};
+  std::string reason_;
+  bool wanted_ = false;
+
+  pid_t pid_ = -1;
+  pid_t pgid_ = -1;
+  UniqueFd pidfd_;
+  std::uint64_t start_ticks_ = 0;
+  MonoTime started_at_{};
+  std::int64_t started_wall_ms_ = 0;
+  bool adopted_ = false;  // not our child (restored after a daemon restart): exit seen via pidfd only
+  sd_event_source* adopted_source_ = nullptr;
+
+  Cgroup cgroup_;
+  sd_event_source* cgroup_watch_ = nullptr;
+
+  std::unique_ptr<LogFile> out_log_, err_log_;
+  std::unique_ptr<OutputCapture> out_capture_, err_capture_;
+
+  int restarts_ = 0;
+  RestartHistory history_;
+  std::optional<ExitInfo> last_exit_;
+
+  Timer uptime_timer_;
+  Timer retry_timer_;
+  Timer kill_timer_;
+  bool main_exited_ = false;
+  bool killed_ = false;
+  std::vector<StopDone> stop_waiters_;
+};
+
+/// ExitInfo from a waitpid status: exit code, or 128+N with the signal for signal deaths.
+ExitInfo exit_info_from_status(int wait_status);
+/// "exit 3", "SIGKILL", "exit unknown".
+std::string describe_exit(const ExitInfo& exit);
+
+}  // namespace tend

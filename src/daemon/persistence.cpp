@@ -1,0 +1,120 @@
+// state.json: program definitions, which instances are wanted up, and each live instance's identity
+// (pid + kernel start time + cgroup), so a new daemon adopts survivors instead of starting duplicates.
+#include <fmt/format.h>
+
+#include "daemon/supervisor.h"
+#include "util/daemon_log.h"
+#include "util/files.h"
+
+namespace tend {
+
+namespace {
+
+constexpr int kStateVersion = 1;
+
+nlohmann::json record_to_json(const InstanceRecord& r) {
+  using nlohmann::json;
+  return json{{"index", r.index},
+              {"wanted", r.wanted},
+              {"state", state_name(r.state)},
+              {"pid", r.pid > 0 ? json(r.pid) : json(nullptr)},
+              {"pgid", r.pgid > 0 ? json(r.pgid) : json(nullptr)},
+              {"start_ticks", r.start_ticks},
+              {"started_wall_ms", r.started_wall_ms},
+              {"cgroup", r.cgroup},
+              {"restarts", r.restarts},
+              {"exit_code", r.exit_code ? json(*r.exit_code) : json(nullptr)},
+              {"exit_signal", r.exit_signal ? json(*r.exit_signal) : json(nullptr)},
+              {"reason", r.reason}};
+}
+
+InstanceRecord record_from_json(const nlohmann::json& j) {
+  InstanceRecord r;
+  r.index = j.value("index", 0);
+  r.wanted = j.value("wanted", false);
+  r.state = parse_state(j.value("state", "new")).value_or(State::created);
+  if (j.contains("pid") && j["pid"].is_number_integer()) r.pid = j["pid"].get<pid_t>();
+  if (j.contains("pgid") && j["pgid"].is_number_integer()) r.pgid = j["pgid"].get<pid_t>();
+  r.start_ticks = j.value("start_ticks", std::uint64_t(0));
+  r.started_wall_ms = j.value("started_wall_ms", std::int64_t(0));
+  r.cgroup = j.value("cgroup", "");
+  r.restarts = j.value("restarts", 0);
+  if (j.contains("exit_code") && j["exit_code"].is_number_integer()) r.exit_code = j["exit_code"].get<int>();
+  if (j.contains("exit_signal") && j["exit_signal"].is_number_integer()) r.exit_signal = j["exit_signal"].get<int>();
+  r.reason = j.value("reason", "");
+  return r;
+}
+
+}  // namespace
+
+nlohmann::json Supervisor::snapshot() const {
+  nlohmann::json programs = nlohmann::json::array();
+  for (const auto& p : programs_) {
+    nlohmann::json instances = nlohmann::json::array();
+    for (const auto& inst : p->instances) instances.push_back(record_to_json(inst->record()));
+    programs.push_back({{"spec", p->spec}, {"instances", instances}});
+  }
+  return {{"version", kStateVersion}, {"programs", programs}};
+}
+
+Status Supervisor::save() { return write_file_atomic(paths_.state_file(), snapshot().dump(1) + "\n"); }
+
+Status Supervisor::restore() {
+  auto text = read_file(paths_.state_file());
+  if (!text) {
+    if (text.error().code == ENOENT) return {};
+    return text.error();
+  }
+  auto state = nlohmann::json::parse(*text, nullptr, false);
+  auto corrupt = [&](const std::string& why) -> Status {
+    std::string aside = paths_.state_file() + ".corrupt";
+    ::rename(paths_.state_file().c_str(), aside.c_str());
+    return Error{EINVAL, fmt::format("unable to restore {}: {}; moved it to {} and started empty",
+                                     paths_.state_file(), why, aside)};
+  };
+  if (state.is_discarded() || !state.is_object() || !state.contains("programs") || !state["programs"].is_array())
+    return corrupt("not a tend state file");
+  if (state.value("version", 0) != kStateVersion) return corrupt("unknown version");
+
+  restoring_ = true;
+  std::vector<Instance*> to_start;
+  try {
+    for (const auto& pj : state["programs"]) {
+      auto spec = program_spec_from_json(pj.at("spec"));
+      if (!spec) {
+        log_error("state.json: skipping a program: {}", spec.error().message);
+        continue;
+      }
+      if (find(spec->name)) continue;
+      auto program = std::make_unique<Program>();
+      program->spec = std::move(*spec);
+      std::map<int, InstanceRecord> records;
+      if (pj.contains("instances"))
+        for (const auto& ij : pj["instances"]) {
+          auto rec = record_from_json(ij);
+          records[rec.index] = rec;
+        }
+      for (int i = 0; i < program->spec.instances; ++i) {
+        auto inst = std::make_unique<Instance>(program->spec, i, services_);
+        auto it = records.find(i);
+        bool adopted = it != records.end() && inst->restore(it->second);
+        if (!adopted && inst->wanted() && (inst->state() == State::created || inst->state() == State::stopped))
+          to_start.push_back(inst.get());
+        program->instances.push_back(std::move(inst));
+      }
+      programs_.push_back(std::move(program));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    restoring_ = false;
+    programs_.clear();
+    return corrupt(e.what());
+  }
+  restoring_ = false;
+  log_info("restored {} program(s) from {}", programs_.size(), paths_.state_file());
+  for (Instance* inst : to_start)
+    if (auto st = inst->start(); !st) log_warning("{}: {}", inst->label(), st.error().message);
+  schedule_save();
+  return {};
+}
+
+}  // namespace tend

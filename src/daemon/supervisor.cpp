@@ -1,0 +1,253 @@
+#include "daemon/supervisor.h"
+
+#include <sys/wait.h>
+
+#include <charconv>
+#include <set>
+
+#include "daemon/priorities.h"
+#include "util/daemon_log.h"
+
+namespace tend {
+
+Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups)
+    : loop_(loop), paths_(std::move(paths)), cgroups_(std::move(cgroups)) {
+  services_.loop = loop_;
+  services_.clock = &clock_;
+  services_.cgroups = &cgroups_;
+  services_.log_path = [this](const std::string& program, int index, std::string_view stream) {
+    return paths_.instance_log(program, index, stream);
+  };
+  services_.on_state_change = [this](Instance& inst, State from) { on_state_change(inst, from); };
+  services_.on_output = [this](Instance& inst, std::string_view stream, std::string_view bytes) {
+    on_output(inst, stream, bytes);
+  };
+  services_.track_pid = [this](pid_t pid, Instance* inst) {
+    if (inst) pids_[pid] = inst;
+    else pids_.erase(pid);
+  };
+}
+
+Supervisor::~Supervisor() {
+  sd_event_source_disable_unref(save_source_);
+  waiters_.clear();
+  programs_.clear();
+}
+
+Program* Supervisor::find(const std::string& name) {
+  for (auto& p : programs_)
+    if (p->spec.name == name) return p.get();
+  return nullptr;
+}
+
+Result<Program*> Supervisor::add_program(ProgramSpec spec) {
+  if (auto st = spec.validate(); !st) return st.error();
+  if (find(spec.name)) return Error{EEXIST, fmt::format("program {} exists", spec.name)};
+  auto program = std::make_unique<Program>();
+  program->spec = std::move(spec);
+  for (int i = 0; i < program->spec.instances; ++i)
+    program->instances.push_back(std::make_unique<Instance>(program->spec, i, services_));
+  Program* raw = program.get();
+  programs_.push_back(std::move(program));
+  log_info("defined {}: {} instance(s) of {}", raw->spec.name, raw->spec.instances,
+           nlohmann::json(raw->spec.argv()).dump());
+  std::optional<Error> first_error;
+  for (auto& inst : raw->instances) {
+    inst->set_wanted(true);
+    if (auto st = inst->start(); !st && !first_error) first_error = st.error();
+  }
+  schedule_save();
+  if (first_error) return *first_error;
+  return raw;
+}
+
+Result<std::vector<Instance*>> Supervisor::resolve(const std::vector<std::string>& targets) {
+  std::vector<Instance*> out;
+  std::set<Instance*> seen;
+  auto add = [&](Instance* inst) {
+    if (seen.insert(inst).second) out.push_back(inst);
+  };
+  for (const auto& target : targets) {
+    if (target == "all") {
+      for (auto& p : programs_)
+        for (auto& inst : p->instances) add(inst.get());
+      continue;
+    }
+    auto colon = target.rfind(':');
+    std::string name = colon == std::string::npos ? target : target.substr(0, colon);
+    Program* program = find(name);
+    if (!program) return Error{ENOENT, fmt::format("no program named {}", name)};
+    if (colon == std::string::npos) {
+      for (auto& inst : program->instances) add(inst.get());
+      continue;
+    }
+    std::string index_text = target.substr(colon + 1);
+    int index = -1;
+    auto [end, ec] = std::from_chars(index_text.data(), index_text.data() + index_text.size(), index);
+    if (ec != std::errc() || end != index_text.data() + index_text.size() || index < 0 ||
+        index >= int(program->instances.size()))
+      return Error{ENOENT, fmt::format("no instance {} (program {} has instances 0..{})", target, name,
+                                       program->instances.size() - 1)};
+    add(program->instances[size_t(index)].get());
+  }
+  return out;
+}
+
+void Supervisor::remove_program(const std::string& name, std::function<void()> done) {
+  Program* program = find(name);
+  if (!program) return done();
+  auto remaining = std::make_shared<size_t>(program->instances.size());
+  auto finish = [this, name, done] {
+    std::erase_if(programs_, [&](const auto& p) { return p->spec.name == name; });
+    log_info("deleted {}", name);
+    check_waiters();
+    schedule_save();
+    done();
+  };
+  if (*remaining == 0) return finish();
+  for (auto& inst : program->instances) {
+    inst->set_wanted(false);
+    inst->stop([remaining, finish](Instance&) {
+      if (--*remaining == 0) finish();
+    });
+  }
+}
+
+void Supervisor::stop_all(std::function<void()> done) {
+  auto remaining = std::make_shared<size_t>(0);
+  for (auto& p : programs_) *remaining += p->instances.size();
+  if (*remaining == 0) return done();
+  for (auto& p : programs_)
+    for (auto& inst : p->instances)
+      inst->stop([remaining, done](Instance&) {
+        if (--*remaining == 0) done();
+      });
+}
+
+void Supervisor::reap_children() {
+  bool reaped_other = false;
+  for (;;) {
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) break;
+    auto it = pids_.find(pid);
+    if (it != pids_.end()) {
+      Instance* inst = it->second;
+      pids_.erase(it);
+      inst->on_reaped(status);
+    } else {
+      reaped_other = true;
+      log_info("reaped pid {} ({}): a descendant re-parented to tend", pid,
+               describe_exit(exit_info_from_status(status)));
+    }
+  }
+  if (reaped_other)
+    for (auto& p : programs_)
+      for (auto& inst : p->instances) inst->on_descendant_reaped();
+}
+
+void Supervisor::on_state_change(Instance& inst, State from) {
+  log_info("{}: {} -> {}{}{}", inst.label(), state_name(from), state_name(inst.state()),
+           inst.reason().empty() ? "" : ": ", inst.reason());
+  if (!restoring_) schedule_save();
+  check_waiters();
+}
+
+void Supervisor::add_waiter(std::shared_ptr<StateWaiter> waiter) {
+  waiters_.push_back(std::move(waiter));
+  check_waiters();
+}
+
+void Supervisor::check_waiters() {
+  for (auto& w : waiters_) {
+    if (w->done) continue;
+    auto conn = w->conn.lock();
+    if (!conn || !conn->alive()) {
+      w->done = true;
+      continue;
+    }
+    bool all = true;
+    std::string problem;
+    nlohmann::json states = nlohmann::json::array();
+    for (const auto& [name, index] : w->instances) {
+      Program* p = find(name);
+      if (!p || index >= int(p->instances.size())) {
+        problem = fmt::format("{}:{} was deleted", name, index);
+        break;
+      }
+      Instance& inst = *p->instances[size_t(index)];
+      states.push_back({{"name", name}, {"instance", index}, {"state", state_name(inst.state())}});
+      if (inst.state() == w->target) continue;
+      all = false;
+      // Waiting for a state that can no longer come without a user's action is answered now.
+      bool terminal = inst.state() == State::failed || inst.state() == State::exited || inst.state() == State::stopped;
+      if (terminal && (w->target == State::running))
+        problem = fmt::format("{} is {}{}{}", inst.label(), state_name(inst.state()),
+                              inst.reason().empty() ? "" : ": ", inst.reason());
+    }
+    if (!problem.empty()) {
+      conn->send(make_error(w->request_id, ErrorCode::bad_request, problem));
+      w->done = true;
+    } else if (all) {
+      conn->send(make_ok(w->request_id, {{"instances", states}}));
+      w->done = true;
+    }
+  }
+  std::erase_if(waiters_, [](const auto& w) { return w->done; });
+}
+
+void Supervisor::on_output(Instance& inst, std::string_view stream, std::string_view bytes) {
+  if (followers_.empty() || bytes.empty()) return;
+  std::string prefix = inst.label() + "|";
+  std::string text;
+  text.reserve(bytes.size() + prefix.size() * 4);
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    size_t nl = bytes.find('\n', pos);
+    size_t end = nl == std::string_view::npos ? bytes.size() : nl + 1;
+    text += prefix;
+    text.append(bytes.substr(pos, end - pos));
+    pos = end;
+  }
+  if (text.back() != '\n') text += '\n';
+  bool any_gone = false;
+  for (auto& f : followers_) {
+    auto conn = f.conn.lock();
+    if (!conn || !conn->alive()) {
+      any_gone = true;
+      continue;
+    }
+    if (!f.program.empty() && f.program != inst.spec().name) continue;
+    if (f.instance >= 0 && f.instance != inst.index()) continue;
+    if (!f.stream.empty() && f.stream != stream) continue;
+    conn->send(make_stream_message(f.request_id, "log", {{"stream", stream}, {"text", text}}));
+  }
+  if (any_gone) std::erase_if(followers_, [](const auto& f) { return f.conn.expired(); });
+}
+
+void Supervisor::forget_connection(Connection& conn) {
+  std::erase_if(followers_, [&](const LogFollower& f) {
+    auto c = f.conn.lock();
+    return !c || c.get() == &conn;
+  });
+}
+
+void Supervisor::schedule_save() {
+  if (save_source_) {
+    sd_event_source_set_enabled(save_source_, SD_EVENT_ONESHOT);
+    return;
+  }
+  if (sd_event_add_defer(loop_, &save_source_, on_save, this) < 0) {
+    (void)save();
+    return;
+  }
+  sd_event_source_set_priority(save_source_, kPrioritySave);
+  sd_event_source_set_enabled(save_source_, SD_EVENT_ONESHOT);
+}
+
+int Supervisor::on_save(sd_event_source*, void* self) {
+  if (auto st = static_cast<Supervisor*>(self)->save(); !st) log_error("{}", st.error().message);
+  return 0;
+}
+
+}  // namespace tend

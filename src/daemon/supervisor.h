@@ -1,0 +1,105 @@
+#pragma once
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/instance.h"
+#include "daemon/paths.h"
+#include "ipc/control_server.h"
+#include "proc/cgroup.h"
+#include "util/clock.h"
+
+namespace tend {
+
+/// A defined program and its instances NAME:0..N-1.
+struct Program {
+  ProgramSpec spec;
+  std::vector<std::unique_ptr<Instance>> instances;
+};
+
+/// A `tend wait`: answered when every instance is in `target`, or with an error at the deadline.
+struct StateWaiter;
+/// A `tend logs -f` client and what it follows.
+struct LogFollower {
+  std::weak_ptr<Connection> conn;
+  nlohmann::json request_id;
+  std::string program;  // empty: all
+  int instance = -1;    // -1: all
+  std::string stream;   // empty: both
+};
+
+/// Owns every program and instance; the daemon's single source of truth. Reaps children, persists
+/// state.json after changes, wakes waiters and feeds log followers.
+class Supervisor {
+ public:
+  Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups);
+  ~Supervisor();
+
+  /// Defines a program and starts its instances. exists / spawn_failed / bad_request errors.
+  Result<Program*> add_program(ProgramSpec spec);
+  Program* find(const std::string& name);
+  /// Resolves "NAME", "NAME:I" and "all" to instances, in definition order, without duplicates.
+  Result<std::vector<Instance*>> resolve(const std::vector<std::string>& targets);
+  std::vector<std::unique_ptr<Program>>& programs() { return programs_; }
+
+  /// Stops every instance of the program, then forgets it; done runs after.
+  void remove_program(const std::string& name, std::function<void()> done);
+  /// Stops everything in parallel (each honouring its kill timeout); done runs when all are gone.
+  /// Instances keep `wanted`, so the next daemon brings the same set back.
+  void stop_all(std::function<void()> done);
+
+  /// Reaps every exited child (SIGCHLD): our instances and orphans re-parented to us as subreaper.
+  void reap_children();
+
+  void add_waiter(std::shared_ptr<StateWaiter> waiter);
+  void add_follower(LogFollower follower) { followers_.push_back(std::move(follower)); }
+  void forget_connection(Connection& conn);
+
+  /// Loads state.json: programs, and for instances that were up, adopts live processes or restarts them.
+  Status restore();
+  /// Writes state.json now (atomic).
+  Status save();
+  /// Schedules a save at the end of this loop iteration (coalesces bursts of changes into one write).
+  void schedule_save();
+
+  sd_event* loop() const { return loop_; }
+  const Paths& paths() const { return paths_; }
+  const CgroupSupport& cgroups() const { return cgroups_; }
+
+ private:
+  void on_state_change(Instance& instance, State from);
+  void on_output(Instance& instance, std::string_view stream, std::string_view bytes);
+  void check_waiters();
+  static int on_save(sd_event_source* s, void* self);
+  nlohmann::json snapshot() const;
+
+  sd_event* loop_;
+  Paths paths_;
+  CgroupSupport cgroups_;
+  SteadyClock clock_;
+  InstanceServices services_;
+  std::vector<std::unique_ptr<Program>> programs_;
+  std::unordered_map<pid_t, Instance*> pids_;
+  std::vector<std::shared_ptr<StateWaiter>> waiters_;
+  std::vector<LogFollower> followers_;
+  sd_event_source* save_source_ = nullptr;
+  bool restoring_ = false;
+};
+
+struct StateWaiter {
+  std::weak_ptr<Connection> conn;
+  nlohmann::json request_id;
+  std::vector<std::pair<std::string, int>> instances;  // program name, index
+  State target = State::running;
+  std::unique_ptr<Timer> deadline;
+  bool done = false;
+};
+
+}  // namespace tend

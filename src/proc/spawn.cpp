@@ -1,0 +1,159 @@
+#include "proc/spawn.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include "proc/clone3.h"
+#include "proc/pidfd.h"
+#include "proc/spawn_child.h"
+
+namespace tend {
+namespace {
+
+constexpr const char* kDefaultPath = "/usr/local/bin:/usr/bin:/bin";
+
+/// NULL-terminated char* array over owned strings. Not movable: the pointers point into strings_.
+class CStringArray {
+ public:
+  explicit CStringArray(std::vector<std::string> strings) : strings_(std::move(strings)) {
+    for (auto& s : strings_) pointers_.push_back(s.data());
+    pointers_.push_back(nullptr);
+  }
+  CStringArray(const CStringArray&) = delete;
+  CStringArray& operator=(const CStringArray&) = delete;
+  char* const* get() const { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> strings_;
+  std::vector<char*> pointers_;
+};
+
+std::vector<std::string> env_strings(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> out;
+  out.reserve(env.size());
+  for (const auto& [key, value] : env) out.push_back(key + "=" + value);
+  return out;
+}
+
+bool is_executable_file(const std::string& path, int* err) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  if (!S_ISREG(st.st_mode) || ::access(path.c_str(), X_OK) != 0) {
+    *err = EACCES;
+    return false;
+  }
+  return true;
+}
+
+struct ErrorPipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+
+// The write end must not land on 0-2 (a daemon started with them closed), or the child's dup2 onto
+// its stdio would overwrite it.
+Result<ErrorPipe> make_error_pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return errno_error("unable to create spawn error pipe");
+  ErrorPipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+  if (pipe.write.get() < 3) {
+    UniqueFd high(::fcntl(pipe.write.get(), F_DUPFD_CLOEXEC, 3));
+    if (!high) return errno_error("unable to move spawn error pipe");
+    pipe.write = std::move(high);
+  }
+  return pipe;
+}
+
+// Returns true with *report filled when the child reported a failure, false when exec succeeded (EOF).
+Result<bool> read_child_report(int fd, ChildReport* report) {
+  size_t got = 0;
+  auto* bytes = reinterpret_cast<char*>(report);
+  while (got < sizeof *report) {
+    ssize_t n = ::read(fd, bytes + got, sizeof *report - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno_error("unable to read spawn error pipe");
+    if (n == 0) break;
+    got += size_t(n);
+  }
+  return got == sizeof *report;
+}
+
+void reap(pid_t pid) {
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+Error clone_error(const SpawnRequest& request, int err) {
+  if (request.cgroup_fd >= 0) return errno_error("unable to spawn into cgroup", err);
+  return errno_error("unable to spawn " + request.argv[0], err);
+}
+
+}  // namespace
+
+Result<std::string> resolve_executable(const std::string& name, const std::string& path_env) {
+  if (name.find('/') != std::string::npos) return name;
+  int err = ENOENT;
+  if (!name.empty()) {
+    size_t start = 0;
+    while (start <= path_env.size()) {
+      size_t end = path_env.find(':', start);
+      if (end == std::string::npos) end = path_env.size();
+      std::string dir = path_env.substr(start, end - start);
+      start = end + 1;
+      // Relative entries (and "", which means ".") would resolve against the daemon's cwd, not the
+      // child's, so they are skipped.
+      if (dir.empty() || dir[0] != '/') continue;
+      std::string candidate = dir.back() == '/' ? dir + name : dir + "/" + name;
+      if (is_executable_file(candidate, &err)) return candidate;
+    }
+  }
+  return errno_error("exec " + name, err);
+}
+
+Result<SpawnedChild> spawn(const SpawnRequest& request) {
+  if (request.argv.empty()) return Error{EINVAL, "unable to spawn: empty argv"};
+  const std::string& argv0 = request.argv[0];
+  if (request.stdout_fd < 0 || request.stderr_fd < 0)
+    return Error{EBADF, "unable to spawn " + argv0 + ": stdout and stderr fds are required"};
+
+  auto path_it = request.env.find("PATH");
+  auto path = resolve_executable(argv0, path_it == request.env.end() ? kDefaultPath : path_it->second);
+  if (!path) return path.error();
+  CStringArray argv(request.argv);
+  CStringArray envp(env_strings(request.env));
+  auto pipe = make_error_pipe();
+  if (!pipe) return pipe.error();
+
+  ChildPlan plan;
+  plan.path = path->c_str();
+  plan.argv = argv.get();
+  plan.envp = envp.get();
+  plan.cwd = request.cwd.empty() ? nullptr : request.cwd.c_str();
+  plan.set_nice = request.nice.has_value();
+  plan.nice = request.nice.value_or(0);
+  plan.stdout_fd = request.stdout_fd;
+  plan.stderr_fd = request.stderr_fd;
+  plan.error_fd = pipe->write.get();
+
+  int pidfd = -1;
+  pid_t pid = clone3_fork(request.cgroup_fd, &pidfd);
+  if (pid == 0) run_child(plan);
+  if (pid < 0) return clone_error(request, errno);
+  SpawnedChild child{pid, UniqueFd(pidfd)};
+
+  // Only the child may hold the write end now, so EOF means execve closed it.
+  pipe->write.reset();
+  ChildReport report;
+  auto failed = read_child_report(pipe->read.get(), &report);
+  if (failed && !*failed) return child;
+  if (!failed) (void)pidfd_signal(child.pidfd.get(), SIGKILL);
+  reap(pid);
+  if (!failed) return failed.error();
+  return Error{report.err, describe_child_failure(report, argv0, request.cwd, plan.nice)};
+}
+
+}  // namespace tend

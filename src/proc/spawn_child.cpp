@@ -1,0 +1,87 @@
+#include "proc/spawn_child.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstring>
+#include <iterator>
+
+namespace tend {
+namespace {
+
+[[noreturn]] void fail(const ChildPlan& plan, ChildStep step, int err) {
+  ChildReport report{static_cast<int>(step), err};
+  // Nothing useful can be done if the parent is gone; the exit status still tells the story.
+  [[maybe_unused]] ssize_t n = ::write(plan.error_fd, &report, sizeof report);
+  ::_exit(step == ChildStep::exec && err == EACCES ? 126 : 127);
+}
+
+// Ignored signals survive execve (caught ones are reset by the kernel), so reset all of them. sigaction
+// refuses SIGKILL, SIGSTOP and glibc's internal signals with EINVAL, which is fine.
+void reset_signal_dispositions() {
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+}
+
+// Moves stdout/stderr above 2 first so that any overlap (stdout_fd == 2, stderr_fd == 1, both the same)
+// cannot clobber one with the other; dup2 then clears close-on-exec on 0, 1 and 2.
+void install_stdio(const ChildPlan& plan) {
+  int out = ::fcntl(plan.stdout_fd, F_DUPFD_CLOEXEC, 3);
+  if (out < 0) fail(plan, ChildStep::dup_stdout, errno);
+  int err = ::fcntl(plan.stderr_fd, F_DUPFD_CLOEXEC, 3);
+  if (err < 0) fail(plan, ChildStep::dup_stderr, errno);
+  int null_fd = ::open("/dev/null", O_RDONLY);
+  if (null_fd < 0) fail(plan, ChildStep::open_stdin, errno);
+  if (null_fd != 0 && ::dup2(null_fd, 0) < 0) fail(plan, ChildStep::open_stdin, errno);
+  if (::dup2(out, 1) < 0) fail(plan, ChildStep::dup_stdout, errno);
+  if (::dup2(err, 2) < 0) fail(plan, ChildStep::dup_stderr, errno);
+}
+
+// CLOSE_RANGE_CLOEXEC (Linux 5.11) keeps the error pipe open until exec succeeds. Older kernels get a
+// plain loop that closes everything except the error pipe, which is close-on-exec already.
+void close_inherited_fds(const ChildPlan& plan) {
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  struct rlimit limit {};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) fail(plan, ChildStep::close_fds, errno);
+  for (rlim_t fd = 3; fd < limit.rlim_cur; ++fd) {
+    if (static_cast<int>(fd) != plan.error_fd) ::close(static_cast<int>(fd));
+  }
+}
+
+// Indexed by ChildStep.
+constexpr const char* kStepNames[] = {"setsid",     "sigprocmask", "open /dev/null",
+                                      "dup stdout", "dup stderr",  "close fds",
+                                      "chdir",      "setpriority", "exec"};
+
+}  // namespace
+
+void run_child(const ChildPlan& plan) {
+  if (::setsid() < 0) fail(plan, ChildStep::setsid, errno);
+  reset_signal_dispositions();
+  sigset_t empty;
+  sigemptyset(&empty);
+  if (::sigprocmask(SIG_SETMASK, &empty, nullptr) != 0) fail(plan, ChildStep::sigmask, errno);
+  install_stdio(plan);
+  close_inherited_fds(plan);
+  if (plan.cwd != nullptr && ::chdir(plan.cwd) != 0) fail(plan, ChildStep::chdir, errno);
+  if (plan.set_nice && ::setpriority(PRIO_PROCESS, 0, plan.nice) != 0) fail(plan, ChildStep::nice, errno);
+  ::execve(plan.path, plan.argv, plan.envp);
+  fail(plan, ChildStep::exec, errno);
+}
+
+std::string describe_child_failure(const ChildReport& report, const std::string& argv0,
+                                   const std::string& cwd, int nice) {
+  auto step = static_cast<ChildStep>(report.step);
+  bool known = report.step >= 0 && report.step < int(std::size(kStepNames));
+  std::string what = known ? kStepNames[report.step] : "set up child";
+  if (step == ChildStep::exec) what += " " + argv0;
+  if (step == ChildStep::chdir) what += " " + cwd;
+  if (step == ChildStep::nice) what += " " + std::to_string(nice);
+  return what + ": " + std::strerror(report.err);
+}
+
+}  // namespace tend
