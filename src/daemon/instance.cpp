@@ -134,17 +134,37 @@ Status Instance::spawn_now() {
   killed_ = false;
   services_.track_pid(pid_, this);
 
-  auto sink = [this](std::string_view stream) {
-    return [this, stream](std::string_view bytes) { services_.on_output(*this, stream, bytes); };
-  };
-  out_capture_ = std::make_unique<OutputCapture>(services_.loop, std::move(out_read), *out_log_, spec_.log_time,
-                                                 kPriorityLogs, sink("out"));
-  err_capture_ = std::make_unique<OutputCapture>(services_.loop, std::move(err_read), *err_log_, spec_.log_time,
-                                                 kPriorityLogs, sink("err"));
+  hold_pipes(true, out_read.get(), err_read.get());
+  capture_output(std::move(out_read), std::move(err_read));
   change_state(State::starting, fmt::format("pid {}", pid_));
   if (spec_.restart.min_uptime.count() == 0) change_state(State::running);
   else uptime_timer_.arm(spec_.restart.min_uptime);
   return {};
+}
+
+void Instance::capture_output(UniqueFd out_read, UniqueFd err_read) {
+  auto sink = [this](std::string_view stream) {
+    return [this, stream](std::string_view bytes) { services_.on_output(*this, stream, bytes); };
+  };
+  if (out_read)
+    out_capture_ = std::make_unique<OutputCapture>(services_.loop, std::move(out_read), *out_log_, spec_.log_time,
+                                                   kPriorityLogs, sink("out"));
+  if (err_read)
+    err_capture_ = std::make_unique<OutputCapture>(services_.loop, std::move(err_read), *err_log_, spec_.log_time,
+                                                   kPriorityLogs, sink("err"));
+}
+
+void Instance::hold_pipes(bool hold, int out_fd, int err_fd) {
+  if (!services_.fd_holder || pid_ <= 0) return;
+  auto out_key = FdHolder::key(spec_.name, index_, "out", pid_);
+  auto err_key = FdHolder::key(spec_.name, index_, "err", pid_);
+  if (hold) {
+    services_.fd_holder->put(out_key, out_fd);
+    services_.fd_holder->put(err_key, err_fd);
+  } else {
+    services_.fd_holder->remove(out_key);
+    services_.fd_holder->remove(err_key);
+  }
 }
 
 void Instance::on_uptime_reached() {
@@ -163,6 +183,7 @@ void Instance::on_reaped(int wait_status) { finish_run(exit_info_from_status(wai
 
 void Instance::finish_run(ExitInfo exit) {
   close_captures(true);
+  hold_pipes(false);
   if (!adopted_) services_.track_pid(pid_, nullptr);
   adopted_source_ = sd_event_source_disable_unref(adopted_source_);
   pidfd_.reset();
@@ -280,6 +301,7 @@ void Instance::on_kill_timeout() {
             label(), format_duration(kKillGrace));
   if (pid_ > 0) {
     close_captures(true);
+    hold_pipes(false);
     if (!adopted_) services_.track_pid(pid_, nullptr);
     pid_ = -1;
   }
@@ -314,7 +336,7 @@ void Instance::rotate_logs() {
     if (auto st = file->rotate(); !st) log_warning("{}: {}", label(), st.error().message);
 }
 
-bool Instance::restore(const InstanceRecord& rec) {
+bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd>& held_fds) {
   wanted_ = rec.wanted;
   restarts_ = rec.restarts;
   reason_ = rec.reason;
@@ -346,6 +368,11 @@ bool Instance::restore(const InstanceRecord& rec) {
   state_ = State::running;
   open_logs();
   watch_adopted_exit();
+  auto take = [&](std::string_view stream) {
+    auto node = held_fds.extract(FdHolder::key(spec_.name, index_, stream, pid_));
+    return node.empty() ? UniqueFd() : std::move(node.mapped());
+  };
+  capture_output(take("out"), take("err"));
   log_info("{}: adopted pid {} left running by the previous daemon", label(), pid_);
   return true;
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/program_spec.h"
+#include "daemon/fd_holder.h"
 #include "core/restart_policy.h"
 #include "core/state.h"
 #include "daemon/timer.h"
@@ -37,6 +38,8 @@ struct InstanceServices {
   std::function<void(Instance&, std::string_view stream, std::string_view bytes)> on_output;
   /// Tells the reaper which pid belongs to which instance (nullptr: forget the pid).
   std::function<void(pid_t, Instance*)> track_pid;
+  /// Keeps copies of output pipes so children survive a daemon crash with their logs intact (may be null).
+  FdHolder* fd_holder = nullptr;
 };
 
 /// The saved part of an instance, as in state.json.
@@ -82,8 +85,9 @@ class Instance {
   void rotate_logs();
 
   /// Restores from state.json: adopts a still-alive process (identified by pid + start time), or notes it gone.
-  /// Returns true when it adopted a live process.
-  bool restore(const InstanceRecord& record);
+  /// An adopted process's output pipes are taken from held_fds (what the fd holder kept). Returns true when
+  /// it adopted a live process.
+  bool restore(const InstanceRecord& record, std::map<std::string, UniqueFd>& held_fds);
 
   InstanceRecord record() const;
   nlohmann::json describe() const;
@@ -112,6 +116,8 @@ class Instance {
   void on_kill_timeout();
   void on_uptime_reached();
   void open_logs();
+  void capture_output(UniqueFd out_read, UniqueFd err_read);
+  void hold_pipes(bool hold, int out_fd = -1, int err_fd = -1);
   void close_captures(bool final);
   bool group_alive() const;
   void watch_adopted_exit();

@@ -13,6 +13,7 @@ struct Paths {
   std::string log_file() const { return home + "/tend.log"; }
   std::string state_file() const { return home + "/state.json"; }
   std::string start_lock() const { return home + "/start.lock"; }
+  std::string fd_holder_socket() const { return home + "/fds.sock"; }
   std::string logs_dir() const { return home + "/logs"; }
   std::string instance_log(const std::string& program, int index, std::string_view stream) const;
 };

@@ -59,7 +59,16 @@ nlohmann::json Supervisor::snapshot() const {
 
 Status Supervisor::save() { return write_file_atomic(paths_.state_file(), snapshot().dump(1) + "\n"); }
 
-Status Supervisor::restore() {
+Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
+  // Whatever the holder kept that no adopted instance claims belongs to processes that are gone.
+  struct ReleaseUnclaimed {
+    std::map<std::string, UniqueFd>& fds;
+    FdHolder* holder;
+    ~ReleaseUnclaimed() {
+      if (holder)
+        for (const auto& [key, fd] : fds) holder->remove(key);
+    }
+  } release{held_fds, services_.fd_holder};
   auto text = read_file(paths_.state_file());
   if (!text) {
     if (text.error().code == ENOENT) return {};
@@ -97,7 +106,7 @@ Status Supervisor::restore() {
       for (int i = 0; i < program->spec.instances; ++i) {
         auto inst = std::make_unique<Instance>(program->spec, i, services_);
         auto it = records.find(i);
-        bool adopted = it != records.end() && inst->restore(it->second);
+        bool adopted = it != records.end() && inst->restore(it->second, held_fds);
         if (!adopted && inst->wanted() && (inst->state() == State::created || inst->state() == State::stopped))
           to_start.push_back(inst.get());
         program->instances.push_back(std::move(inst));

@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include <functional>
+#include <optional>
 #include <memory>
 
 #include "daemon/commands.h"
+#include "daemon/fd_holder.h"
 #include "daemon/paths.h"
 #include "daemon/priorities.h"
 #include "daemon/supervisor.h"
@@ -78,6 +80,24 @@ void signal_ready(int& ready_fd) {
 int serve(const Paths& paths, int ready_fd) {
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) log_warning("unable to become a child subreaper: {}", strerror(errno));
   ::signal(SIGPIPE, SIG_IGN);
+  // Forked before signals are blocked and before any child exists, so it inherits neither.
+  std::optional<FdHolder> holder;
+  std::map<std::string, UniqueFd> held_fds;
+  for (int attempt = 0; attempt < 2 && !holder; ++attempt) {
+    auto h = FdHolder::connect_or_spawn(paths.fd_holder_socket());
+    if (!h) {
+      log_warning("{}; output of instances will not survive a daemon crash", h.error().message);
+      break;
+    }
+    auto fds = h->take_all();
+    if (!fds) {
+      // A holder that was exiting as we connected: start a fresh one.
+      ::unlink(paths.fd_holder_socket().c_str());
+      continue;
+    }
+    held_fds = std::move(*fds);
+    holder.emplace(std::move(*h));
+  }
   sigset_t handled;
   sigemptyset(&handled);
   for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&handled, sig);
@@ -94,7 +114,7 @@ int serve(const Paths& paths, int ready_fd) {
   if (cgroups.available) log_info("containment: cgroup v2 at {}", cgroups.base);
   else log_warning("containment: cgroups unavailable ({}); falling back to process groups", cgroups.reason);
 
-  Supervisor supervisor(loop.get(), paths, cgroups);
+  Supervisor supervisor(loop.get(), paths, cgroups, holder ? &*holder : nullptr);
   Commands commands(supervisor, [&loop] { sd_event_exit(loop.get(), 0); });
   ControlServer server(
       loop.get(), [&commands](const auto& conn, Request req) { commands.handle(conn, std::move(req)); },
@@ -125,7 +145,7 @@ int serve(const Paths& paths, int ready_fd) {
     sd_event_source_set_floating(src, 1);  // owned by the loop
   }
 
-  if (auto st = supervisor.restore(); !st) log_error("{}", st.error().message);
+  if (auto st = supervisor.restore(std::move(held_fds)); !st) log_error("{}", st.error().message);
   if (auto st = server.listen(paths.socket(), kPriorityControl); !st) {
     log_error("{}", st.error().message);
     return 1;
@@ -135,6 +155,7 @@ int serve(const Paths& paths, int ready_fd) {
   sd_notify(0, "READY=1");
   int r = sd_event_loop(loop.get());
   ::unlink(paths.socket().c_str());
+  if (holder) holder->quit();  // every program is stopped: no pipe needs keeping
   if (cgroups.available) ::rmdir(cgroups.base.c_str());  // fails while a failed instance's leftovers live: fine
   log_info("daemon exits");
   return r < 0 ? 1 : 0;

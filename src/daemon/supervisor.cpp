@@ -10,8 +10,9 @@
 
 namespace tend {
 
-Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups)
+Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder)
     : loop_(loop), paths_(std::move(paths)), cgroups_(std::move(cgroups)) {
+  services_.fd_holder = fd_holder;
   services_.loop = loop_;
   services_.clock = &clock_;
   services_.cgroups = &cgroups_;

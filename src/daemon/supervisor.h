@@ -39,7 +39,8 @@ struct LogFollower {
 /// state.json after changes, wakes waiters and feeds log followers.
 class Supervisor {
  public:
-  Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups);
+  /// fd_holder may be null (output then does not survive a daemon crash).
+  Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder);
   ~Supervisor();
 
   /// Defines a program and starts its instances. exists / spawn_failed / bad_request errors.
@@ -62,8 +63,9 @@ class Supervisor {
   void add_follower(LogFollower follower) { followers_.push_back(std::move(follower)); }
   void forget_connection(Connection& conn);
 
-  /// Loads state.json: programs, and for instances that were up, adopts live processes or restarts them.
-  Status restore();
+  /// Loads state.json: programs, and for instances that were up, adopts live processes (with their output
+  /// pipes from held_fds) or restarts them.
+  Status restore(std::map<std::string, UniqueFd> held_fds);
   /// Writes state.json now (atomic).
   Status save();
   /// Schedules a save at the end of this loop iteration (coalesces bursts of changes into one write).
