@@ -39,12 +39,15 @@ class Countdown {
   }
 };
 
+/// The instances a request names; EINVAL (bad_request) for a malformed list, ENOENT (not_found) otherwise.
 Result<std::vector<Instance*>> targets_of(Supervisor& sv, const Request& req) {
   auto targets = arg_strings(req.args, "targets");
   if (!targets) return targets.error();
   if (targets->empty()) return Error{EINVAL, "name at least one program, NAME:I or all"};
   return sv.resolve(*targets);
 }
+
+ErrorCode code_for(const Error& e) { return e.code == EINVAL ? ErrorCode::bad_request : ErrorCode::not_found; }
 
 }  // namespace
 
@@ -85,7 +88,7 @@ void Commands::start(const ConnPtr& conn, const Request& req) {
     return conn->send(make_ok(req.id, {{"instances", instances}}));
   }
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
   json instances = json::array();
   std::string failures;
   for (Instance* inst : *targets) {
@@ -100,7 +103,7 @@ void Commands::start(const ConnPtr& conn, const Request& req) {
 
 void Commands::stop(const ConnPtr& conn, const Request& req) {
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
   auto results = std::make_shared<json>(json::array());
   auto tick = Countdown::make(targets->size(), [conn, id = req.id, results] {
     conn->send(make_ok(id, {{"instances", *results}}));
@@ -116,7 +119,7 @@ void Commands::stop(const ConnPtr& conn, const Request& req) {
 
 void Commands::restart(const ConnPtr& conn, const Request& req) {
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
   auto results = std::make_shared<json>(json::array());
   auto failures = std::make_shared<std::string>();
   auto tick = Countdown::make(targets->size(), [conn, id = req.id, results, failures] {
@@ -164,7 +167,7 @@ void Commands::signal(const ConnPtr& conn, const Request& req) {
   auto sig = parse_signal(*sig_text);
   if (!sig) return reply_error(conn, req.id, ErrorCode::bad_request, sig.error().message);
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
   json signalled = json::array();
   std::string failures;
   for (Instance* inst : *targets) {
@@ -183,7 +186,7 @@ void Commands::wait(const ConnPtr& conn, const Request& req) {
   auto timeout = arg_int(req.args, "timeout_ms", 30'000);
   if (!timeout || *timeout < 0) return reply_error(conn, req.id, ErrorCode::bad_request, "bad timeout_ms");
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
 
   auto waiter = std::make_shared<StateWaiter>();
   waiter->conn = conn;
@@ -221,7 +224,7 @@ void Commands::logs(const ConnPtr& conn, const Request& req) {
   if (!names) return reply_error(conn, req.id, ErrorCode::bad_request, names.error().message);
   if (names->empty()) names->push_back("all");
   auto targets = supervisor_.resolve(*names);
-  if (!targets) return reply_error(conn, req.id, ErrorCode::not_found, targets.error().message);
+  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
 
   if (*rotate) {
     json rotated = json::array();

@@ -1,6 +1,7 @@
 #include "daemon/fd_holder.h"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -115,6 +116,8 @@ std::string FdHolder::key(const std::string& program, int index, std::string_vie
 }
 
 [[noreturn]] void run_fd_holder(UniqueFd listen_fd) {
+  ::prctl(PR_SET_NAME, "tend-fdholder");
+  ::signal(SIGPIPE, SIG_IGN);
   std::map<std::string, UniqueFd> held;
   bool first = true;
   for (;;) {
@@ -145,11 +148,15 @@ Result<FdHolder> FdHolder::connect_or_spawn(const std::string& socket_path) {
   if (pid < 0) return errno_error("unable to start the fd holder");
   if (pid == 0) {
     ::setsid();  // Ctrl-C on a foreground daemon must not reach the holder
-    ::prctl(PR_SET_NAME, "tend-fdholder");
-    ::signal(SIGPIPE, SIG_IGN);
     int keep = listen_fd.get();
     ::close_range(0, keep - 1, 0);
     ::close_range(keep + 1, ~0U, 0);
+    // Re-exec so `ps` shows what it is ("tend fd-holder"), not a second "tend daemon".
+    ::fcntl(keep, F_SETFD, 0);
+    std::string fd_text = std::to_string(keep);
+    const char* argv[] = {"tend", "fd-holder", "--listen-fd", fd_text.c_str(), nullptr};
+    ::execv("/proc/self/exe", const_cast<char* const*>(argv));
+    ::fcntl(keep, F_SETFD, FD_CLOEXEC);
     run_fd_holder(std::move(listen_fd));
   }
   // Connecting to the already-listening socket cannot race the child: the backlog holds us until it accepts.

@@ -44,9 +44,30 @@ Status LogFile::refresh() {
 Status LogFile::write(std::string_view data) {
   if (data.empty()) return {};
   if (Status s = refresh(); !s) return s;
-  if (max_size_ > 0 && size_ > 0 && size_ + data.size() > max_size_) {
-    if (Status s = rotate(); !s) return s;
+  while (!data.empty()) {
+    std::string_view part = data;
+    if (max_size_ > 0 && size_ + data.size() > max_size_) {
+      // Fill this file up to the limit with whole lines; the rest starts the next file. A single line longer
+      // than the limit goes whole into a fresh file rather than being cut.
+      std::size_t room = size_ < max_size_ ? std::size_t(max_size_ - size_) : 0;
+      std::size_t cut = room > 0 ? data.substr(0, room).rfind('\n') : std::string_view::npos;
+      if (cut != std::string_view::npos) {
+        part = data.substr(0, cut + 1);
+      } else if (size_ > 0) {
+        if (Status s = rotate(); !s) return s;
+        continue;
+      } else {
+        std::size_t nl = data.find('\n');
+        part = data.substr(0, nl == std::string_view::npos ? data.size() : nl + 1);
+      }
+    }
+    if (Status s = write_all(part); !s) return s;
+    data.remove_prefix(part.size());
   }
+  return {};
+}
+
+Status LogFile::write_all(std::string_view data) {
   while (!data.empty()) {
     ssize_t n = ::write(fd_.get(), data.data(), data.size());
     if (n < 0) {

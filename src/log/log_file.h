@@ -27,6 +27,7 @@ class LogFile {
   std::uint64_t size() const { return size_; }
 
  private:
+  Status write_all(std::string_view data);
   std::string path_;
   std::uint64_t max_size_;
   int keep_;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -18,13 +19,17 @@ namespace {
   ::_exit(step == ChildStep::exec && err == EACCES ? 126 : 127);
 }
 
-// Ignored signals survive execve (caught ones are reset by the kernel), so reset all of them. sigaction
-// refuses SIGKILL, SIGSTOP and glibc's internal signals with EINVAL, which is fine.
+// Ignored signals survive execve (caught ones are reset by the kernel), so reset all of them. glibc's
+// sigaction() refuses its two internal real-time signals (32, 33), which an ignoring parent may still have
+// set: the raw system call resets them too. SIGKILL and SIGSTOP are refused with EINVAL, which is fine.
 void reset_signal_dispositions() {
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  sigemptyset(&dfl.sa_mask);
-  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &dfl, nullptr);
+  struct KernelSigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long mask;
+  } dfl{SIG_DFL, 0, nullptr, 0};
+  for (int sig = 1; sig < NSIG; ++sig) ::syscall(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof dfl.mask);
 }
 
 // Moves stdout/stderr above 2 first so that any overlap (stdout_fd == 2, stderr_fd == 1, both the same)
