@@ -2,9 +2,11 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
 
-#include "proc/proc_stat.h"
+#include "util/clock.h"
 #include "util/files.h"
 
 namespace tend {
@@ -33,6 +35,30 @@ int signal_tree(pid_t pgid, const Cgroup& cgroup, int sig) {
     if (stat && stat->pgrp != pgid && ::kill(pid, sig) == 0) ++signalled;
   }
   return signalled;
+}
+
+std::optional<ProcStat> find_main_process(const Cgroup& cgroup) {
+  auto members = cgroup_members(cgroup);
+  std::optional<ProcStat> best;
+  for (pid_t pid : members) {
+    auto stat = read_proc_stat(pid);
+    if (!stat || stat->state == 'Z') continue;
+    if (std::find(members.begin(), members.end(), stat->ppid) != members.end()) continue;
+    bool leader = stat->session == pid;
+    bool best_leader = best && best->session == best->pid;
+    if (!best || (leader && !best_leader) ||
+        (leader == best_leader && stat->starttime_ticks < best->starttime_ticks))
+      best = *stat;
+  }
+  return best;
+}
+
+std::int64_t start_wall_ms(std::uint64_t start_ticks) {
+  auto uptime = read_file("/proc/uptime");
+  if (!uptime) return wall_ms();
+  double seconds_since_boot = std::strtod(uptime->c_str(), nullptr);
+  double started_after_boot = double(start_ticks) / double(clock_ticks_per_second());
+  return wall_ms() - std::int64_t((seconds_since_boot - started_after_boot) * 1000);
 }
 
 }  // namespace tend

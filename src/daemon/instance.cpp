@@ -105,7 +105,6 @@ Status Instance::spawn_now() {
   UniqueFd cgroup_fd;
   if (services_.cgroups->available) {
     cgroup_ = Cgroup(fmt::format("{}/{}-{}", services_.cgroups->base, spec_.name, index_));
-    if (auto populated = cgroup_.populated(); populated && *populated) (void)cgroup_.kill();  // a previous run's leftovers
     auto fd = cgroup_.create();
     if (fd) cgroup_fd = std::move(*fd);
     else log_warning("{}: {}; starting it without a cgroup", label(), fd.error().message);
@@ -201,8 +200,10 @@ void Instance::finish_run(ExitInfo exit) {
   auto decision = decide_restart(exit, run_time, history_, spec_.restart, services_.clock->now());
   using Action = RestartDecision::Action;
   if (decision.action == Action::stay_down) {
+    release_cgroup();
     change_state(State::exited, describe_exit(exit));
   } else if (decision.action == Action::give_up) {
+    release_cgroup();
     change_state(State::failed, fmt::format("gave up: {} unstable restarts within {} (last {})",
                                             spec_.restart.max_restarts,
                                             format_duration(spec_.restart.restart_window), describe_exit(exit)));
@@ -218,9 +219,8 @@ void Instance::finish_run(ExitInfo exit) {
 void Instance::kill_leftovers() {
   // The main process is gone on its own; whatever it left behind goes too (as systemd's control-group mode).
   if (!cgroup_.empty()) {
-    auto populated = cgroup_.populated();
-    if (populated && *populated) (void)cgroup_.kill();
-    else release_cgroup();
+    // The directory itself is kept for the restart: creating a cgroup costs more than a spawn.
+    if (auto populated = cgroup_.populated(); populated && *populated) (void)cgroup_.kill();
   } else if (pgid_ > 0) {
     ::kill(-pgid_, SIGKILL);
   }
@@ -342,28 +342,37 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
   reason_ = rec.reason;
   if (rec.exit_code || rec.exit_signal) last_exit_ = ExitInfo{rec.exit_code.value_or(-1), rec.exit_signal.value_or(0)};
   state_since_ = services_.clock->now();
-  if (!has_process(rec.state) || rec.pid <= 0) {
-    state_ = rec.state == State::backoff ? State::created : rec.state;
-    return false;
+  state_ = has_process(rec.state) || rec.state == State::backoff ? State::created : rec.state;
+
+  // Who still runs: the recorded pid if it is still the same process (pid and start time), else whatever
+  // runs in the instance's cgroup — a run spawned just before a crash may not have reached state.json.
+  Cgroup cgroup = !rec.cgroup.empty()         ? Cgroup(rec.cgroup)
+                  : services_.cgroups->available ? Cgroup(fmt::format("{}/{}-{}", services_.cgroups->base, spec_.name, index_))
+                                                 : Cgroup();
+  std::optional<ProcStat> alive;
+  if (rec.pid > 0) {
+    auto stat = read_proc_stat(rec.pid);
+    if (stat && stat->starttime_ticks == rec.start_ticks && stat->state != 'Z') alive = *stat;
   }
-  auto stat = read_proc_stat(rec.pid);
-  auto fd = stat && stat->starttime_ticks == rec.start_ticks && stat->state != 'Z' ? pidfd_open(rec.pid)
-                                                                                    : Result<UniqueFd>(Error{});
+  if (!alive && !cgroup.empty()) alive = find_main_process(cgroup);
+  auto fd = alive && wanted_ ? pidfd_open(alive->pid) : Result<UniqueFd>(Error{ESRCH, "not adopted"});
   if (!fd) {
-    log_info("{}: pid {} from the previous daemon is gone", label(), rec.pid);
-    if (!rec.cgroup.empty()) cgroup_ = Cgroup(rec.cgroup);
-    kill_leftovers();
-    cgroup_ = Cgroup();
-    state_ = State::created;
+    if (rec.pid > 0 && has_process(rec.state)) log_info("{}: pid {} from the previous daemon is gone", label(), rec.pid);
+    // Leftovers of a dead run are killed through the cgroup only: a recorded process group id may have been
+    // reused by now.
+    cgroup_ = cgroup;
+    if (auto populated = cgroup_.empty() ? Result<bool>(false) : cgroup_.populated(); populated && *populated)
+      (void)cgroup_.kill();
+    release_cgroup();
     return false;
   }
-  pid_ = rec.pid;
-  pgid_ = rec.pgid;
+  pid_ = alive->pid;
+  pgid_ = alive->pgrp;
   pidfd_ = std::move(*fd);
-  cgroup_ = rec.cgroup.empty() ? Cgroup() : Cgroup(rec.cgroup);
-  start_ticks_ = rec.start_ticks;
-  started_wall_ms_ = rec.started_wall_ms;
-  started_at_ = services_.clock->now() - Millis(std::max<std::int64_t>(0, wall_ms() - rec.started_wall_ms));
+  cgroup_ = cgroup;
+  start_ticks_ = alive->starttime_ticks;
+  started_wall_ms_ = alive->pid == rec.pid ? rec.started_wall_ms : start_wall_ms(alive->starttime_ticks);
+  started_at_ = services_.clock->now() - Millis(std::max<std::int64_t>(0, wall_ms() - started_wall_ms_));
   adopted_ = true;
   state_ = State::running;
   open_logs();

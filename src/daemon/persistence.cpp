@@ -47,17 +47,30 @@ InstanceRecord record_from_json(const nlohmann::json& j) {
 
 }  // namespace
 
-nlohmann::json Supervisor::snapshot() const {
-  nlohmann::json programs = nlohmann::json::array();
+Status Supervisor::save() {
+  // Built by hand around each program's cached spec JSON: a program's captured environment is kilobytes,
+  // and runtime changes (pids, states) are frequent.
+  std::string out = fmt::format("{{\"version\":{},\"programs\":[", kStateVersion);
+  std::string durable;
   for (const auto& p : programs_) {
+    if (p->spec_json.empty()) p->spec_json = nlohmann::json(p->spec).dump();
     nlohmann::json instances = nlohmann::json::array();
-    for (const auto& inst : p->instances) instances.push_back(record_to_json(inst->record()));
-    programs.push_back({{"spec", p->spec}, {"instances", instances}});
+    for (const auto& inst : p->instances) {
+      instances.push_back(record_to_json(inst->record()));
+      durable += inst->wanted() ? '1' : '0';
+    }
+    if (&p != &programs_.front()) out += ',';
+    out += "{\"spec\":" + p->spec_json + ",\"instances\":" + instances.dump() + "}";
+    durable += p->spec_json;
   }
-  return {{"version", kStateVersion}, {"programs", programs}};
+  out += "]}\n";
+  // fsync only when definitions or wanted flags changed. Runtime facts (pids, states) need no fsync: after a
+  // daemon crash the page cache still holds them, and after an OS crash those processes are gone anyway.
+  bool sync = durable != last_durable_state_;
+  if (auto st = write_file_atomic(paths_.state_file(), out, 0600, sync); !st) return st;
+  last_durable_state_ = std::move(durable);
+  return {};
 }
-
-Status Supervisor::save() { return write_file_atomic(paths_.state_file(), snapshot().dump(1) + "\n"); }
 
 Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
   // Whatever the holder kept that no adopted instance claims belongs to processes that are gone.

@@ -21,6 +21,7 @@ namespace tend {
 /// A defined program and its instances NAME:0..N-1.
 struct Program {
   ProgramSpec spec;
+  std::string spec_json;  // cache of the serialized spec for state.json (the spec never changes)
   std::vector<std::unique_ptr<Instance>> instances;
 };
 
@@ -80,7 +81,6 @@ class Supervisor {
   void on_output(Instance& instance, std::string_view stream, std::string_view bytes);
   void check_waiters();
   static int on_save(sd_event_source* s, void* self);
-  nlohmann::json snapshot() const;
 
   sd_event* loop_;
   Paths paths_;
@@ -93,6 +93,7 @@ class Supervisor {
   std::vector<LogFollower> followers_;
   sd_event_source* save_source_ = nullptr;
   bool restoring_ = false;
+  std::string last_durable_state_;  // definitions + wanted flags as last fsynced
 };
 
 struct StateWaiter {

@@ -8,7 +8,7 @@
 
 namespace tend {
 
-Status write_file_atomic(const std::string& path, const std::string& content, int mode) {
+Status write_file_atomic(const std::string& path, const std::string& content, int mode, bool sync) {
   std::string tmp = path + ".tmp";
   UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) return errno_error("unable to create " + tmp);
@@ -19,9 +19,10 @@ Status write_file_atomic(const std::string& path, const std::string& content, in
     if (n < 0) return errno_error("unable to write " + tmp);
     done += size_t(n);
   }
-  if (::fsync(fd.get()) != 0) return errno_error("unable to fsync " + tmp);
+  if (sync && ::fsync(fd.get()) != 0) return errno_error("unable to fsync " + tmp);
   fd.reset();
   if (::rename(tmp.c_str(), path.c_str()) != 0) return errno_error("unable to rename " + tmp);
+  if (!sync) return {};
   auto slash = path.rfind('/');
   std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
   UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
