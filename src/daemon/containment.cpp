@@ -1,5 +1,6 @@
 #include "daemon/containment.h"
 
+#include <dirent.h>
 #include <signal.h>
 
 #include <algorithm>
@@ -35,6 +36,25 @@ int signal_tree(pid_t pgid, const Cgroup& cgroup, int sig) {
     if (stat && stat->pgrp != pgid && ::kill(pid, sig) == 0) ++signalled;
   }
   return signalled;
+}
+
+bool group_has_live_members(pid_t pgid) {
+  if (pgid <= 0 || ::kill(-pgid, 0) != 0) return false;
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return true;
+  bool live = false;
+  while (dirent* entry = ::readdir(proc)) {
+    pid_t pid = 0;
+    std::string_view name = entry->d_name;
+    if (std::from_chars(name.data(), name.data() + name.size(), pid).ec != std::errc() || pid <= 0) continue;
+    auto stat = read_proc_stat(pid);
+    if (stat && stat->pgrp == pgid && stat->state != 'Z') {
+      live = true;
+      break;
+    }
+  }
+  ::closedir(proc);
+  return live;
 }
 
 std::optional<ProcStat> find_main_process(const Cgroup& cgroup) {

@@ -18,6 +18,10 @@ std::vector<pid_t> cgroup_members(const Cgroup& cgroup);
 /// Returns the number of processes or groups signalled.
 int signal_tree(pid_t pgid, const Cgroup& cgroup, int sig);
 
+/// True while process group pgid has a member that is not a zombie. Zombies are excluded because an adopted
+/// instance's processes are reaped by someone else, possibly late; they hold nothing (no ports, no files).
+bool group_has_live_members(pid_t pgid);
+
 /// The main process of an instance's cgroup: the member whose parent is outside the cgroup (the oldest
 /// such session leader when several are). Used to find a run a crashed daemon had not yet recorded.
 std::optional<ProcStat> find_main_process(const Cgroup& cgroup);

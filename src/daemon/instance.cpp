@@ -258,7 +258,7 @@ void Instance::release_cgroup() {
   cgroup_ = Cgroup();
 }
 
-bool Instance::group_alive() const { return pgid_ > 0 && ::kill(-pgid_, 0) == 0; }
+bool Instance::group_alive() const { return group_has_live_members(pgid_); }
 
 void Instance::check_gone() {
   if (state_ != State::stopping || !main_exited_) return;

@@ -142,7 +142,9 @@ int serve(const Paths& paths, int ready_fd) {
       return 1;
     }
     sd_event_source_set_priority(src, sig == SIGCHLD ? kPriorityChildExit : kPrioritySignals);
-    sd_event_source_set_floating(src, 1);  // owned by the loop
+    // Hand the source to the loop (which frees it with itself) and drop our own reference.
+    sd_event_source_set_floating(src, 1);
+    sd_event_source_unref(src);
   }
 
   if (auto st = supervisor.restore(std::move(held_fds)); !st) log_error("{}", st.error().message);
