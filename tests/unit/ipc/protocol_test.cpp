@@ -7,7 +7,7 @@
 namespace tend {
 namespace {
 
-TEST(ProtocolTest, ParsesAWellFormedRequest) {
+TEST(ProtocolCodecTest, ParsesAWellFormedRequest) {
   nlohmann::json id;
   auto req = parse_request(R"({"v":1,"id":7,"cmd":"stop","args":{"targets":["web:1"]}})", id);
   ASSERT_TRUE(req.ok()) << req.error().message;
@@ -16,7 +16,7 @@ TEST(ProtocolTest, ParsesAWellFormedRequest) {
   EXPECT_EQ(req->args["targets"][0], "web:1");
 }
 
-TEST(ProtocolTest, RejectsMalformedRequestsWithReasons) {
+TEST(ProtocolCodecTest, RejectsMalformedRequestsWithReasons) {
   nlohmann::json id;
   EXPECT_EQ(parse_request("{nope", id).error().message, "malformed JSON");
   EXPECT_TRUE(id.is_null());
@@ -29,7 +29,7 @@ TEST(ProtocolTest, RejectsMalformedRequestsWithReasons) {
   EXPECT_EQ(parse_request(R"({"v":1,"cmd":"ls","args":[]})", id).error().message, "field 'args' must be an object");
 }
 
-TEST(ProtocolTest, ResponsesCarryCodesAndIds) {
+TEST(ProtocolCodecTest, ResponsesCarryCodesAndIds) {
   auto err = make_error("x", ErrorCode::not_found, "no program named web");
   EXPECT_EQ(err["error"]["code"], "not_found");
   EXPECT_EQ(err["id"], "x");
@@ -39,7 +39,7 @@ TEST(ProtocolTest, ResponsesCarryCodesAndIds) {
   EXPECT_EQ(make_stream_message(2, "log", {})["event"], "log");
 }
 
-TEST(ProtocolTest, ArgumentReadersNameTheKey) {
+TEST(ProtocolCodecTest, ArgumentReadersNameTheKey) {
   nlohmann::json args{{"targets", 17}, {"lines", "x"}, {"follow", 1}};
   EXPECT_EQ(arg_strings(args, "targets").error().message, "argument 'targets' must be an array of strings");
   EXPECT_EQ(arg_int(args, "lines", 0).error().message, "argument 'lines' must be an integer");
