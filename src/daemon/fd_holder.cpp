@@ -134,6 +134,8 @@ std::string FdHolder::key(const std::string& program, int index, std::string_vie
 }
 
 Result<FdHolder> FdHolder::connect_or_spawn(const std::string& socket_path) {
+  if (socket_path.size() >= sizeof(sockaddr_un::sun_path))
+    return Error{ENAMETOOLONG, fmt::format("unable to use {}: the path is too long for a unix socket", socket_path)};
   auto addr = address_of(socket_path);
   UniqueFd conn(::socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
   if (!conn) return errno_error("unable to create a socket");

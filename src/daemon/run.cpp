@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 #include <unistd.h>
@@ -78,6 +79,11 @@ void signal_ready(int& ready_fd) {
 
 /// Everything after start-up checks: the loop with its signal sources, the supervisor and the socket.
 int serve(const Paths& paths, int ready_fd) {
+  if (paths.socket().size() >= sizeof(sockaddr_un::sun_path)) {
+    log_error("unable to listen on {}: the path is {} bytes, a unix socket path allows at most {}; choose a "
+              "shorter TEND_HOME", paths.socket(), paths.socket().size(), sizeof(sockaddr_un::sun_path) - 1);
+    return 1;
+  }
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) log_warning("unable to become a child subreaper: {}", strerror(errno));
   ::signal(SIGPIPE, SIG_IGN);
   // Forked before signals are blocked and before any child exists, so it inherits neither.
