@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs tend's build and test dependencies from Debian packages. Idempotent and quiet when satisfied.
 set -euo pipefail
-packages=(build-essential cmake pkg-config libsystemd-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+packages=(build-essential cmake pkg-config libsystemd-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
           libgtest-dev python3)
 missing=()
 for p in "${packages[@]}"; do
