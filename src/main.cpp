@@ -1,5 +1,6 @@
 // tend: one binary, the supervising daemon and its command-line client.
 #include <cstring>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -20,7 +21,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  CLI::App app{"tend: a process supervisor and job runner", "tend"};
+  // The parser lives only as long as parsing: the daemon runs for months and should not carry it.
+  auto app_ptr = std::make_unique<CLI::App>("tend: a process supervisor and job runner", "tend");
+  CLI::App& app = *app_ptr;
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("tend ") + TEND_VERSION);
   add_daemon(app, ctx);
@@ -46,5 +49,6 @@ int main(int argc, char** argv) {
     print_error("'--' is only for: tend start [options] -- CMD [ARGS...]");
     return kUsage;
   }
+  app_ptr.reset();  // actions own (shared) copies of their options
   return ctx.action ? ctx.action() : kUsage;
 }

@@ -21,7 +21,7 @@ RestartDecision decide_restart(const ExitInfo& exit, Millis run_time, RestartHis
   decision.unstable = run_time < policy.min_uptime;
 
   while (!history.unstable_exits.empty() && now - history.unstable_exits.front() > policy.restart_window)
-    history.unstable_exits.pop_front();
+    history.unstable_exits.erase(history.unstable_exits.begin());
   if (decision.unstable) {
     history.unstable_exits.push_back(now);
     ++history.consecutive_unstable;

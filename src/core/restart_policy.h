@@ -1,5 +1,5 @@
 #pragma once
-#include <deque>
+#include <vector>
 
 #include "core/program_spec.h"
 #include "util/clock.h"
@@ -15,7 +15,7 @@ struct ExitInfo {
 
 /// Memory of recent unstable exits, kept per instance between decisions.
 struct RestartHistory {
-  std::deque<MonoTime> unstable_exits;  // inside the sliding window, oldest first
+  std::vector<MonoTime> unstable_exits;  // inside the sliding window, oldest first (no allocation while empty)
   int consecutive_unstable = 0;         // drives the exponential delay; reset by a stable run
 };
 

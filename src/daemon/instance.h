@@ -64,6 +64,7 @@ class Instance {
  public:
   using StopDone = std::function<void(Instance&)>;
 
+  /// spec is the program's and must outlive the instance.
   Instance(const ProgramSpec& spec, int index, InstanceServices& services);
   ~Instance();
   Instance(const Instance&) = delete;
@@ -93,7 +94,6 @@ class Instance {
   nlohmann::json describe() const;
 
   const ProgramSpec& spec() const { return spec_; }
-  void set_spec(const ProgramSpec& spec) { spec_ = spec; }
   int index() const { return index_; }
   std::string label() const { return spec_.name + ":" + std::to_string(index_); }
   State state() const { return state_; }
@@ -124,7 +124,7 @@ class Instance {
   static int on_adopted_exit(sd_event_source* s, int fd, uint32_t revents, void* self);
   static int on_cgroup_event(sd_event_source* s, const struct inotify_event* ev, void* self);
 
-  ProgramSpec spec_;
+  const ProgramSpec& spec_;  // owned by the Program, which outlives its instances; never changes
   int index_;
   InstanceServices& services_;
 

@@ -1,6 +1,7 @@
 #include "daemon/run.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -79,6 +80,11 @@ void signal_ready(int& ready_fd) {
 
 /// Everything after start-up checks: the loop with its signal sources, the supervisor and the socket.
 int serve(const Paths& paths, int ready_fd) {
+  // Large transient buffers (state.json, `ls --json` of many programs) must go back to the kernel when freed.
+  // Setting the threshold explicitly stops glibc from raising it after the first such free, which would
+  // otherwise move them onto the heap, where they stay as fragmentation.
+  ::mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+  ::mallopt(M_TRIM_THRESHOLD, 128 * 1024);
   if (paths.socket().size() >= sizeof(sockaddr_un::sun_path)) {
     log_error("unable to listen on {}: the path is {} bytes, a unix socket path allows at most {}; choose a "
               "shorter TEND_HOME", paths.socket(), paths.socket().size(), sizeof(sockaddr_un::sun_path) - 1);

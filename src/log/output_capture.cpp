@@ -22,6 +22,7 @@ constexpr std::size_t kDispatchBudget = 1024 * 1024;
 /// surviving grandchild could keep writing forever, so bound it.
 constexpr std::size_t kDrainBudget = 16 * 1024 * 1024;
 constexpr int kPipeSize = 1024 * 1024;
+constexpr std::size_t kDefaultPipeSize = 64 * 1024;
 /// Out buffers above this (only after a pathological burst of tiny lines) are released after the write.
 constexpr std::size_t kKeepOutCapacity = 1024 * 1024;
 
@@ -45,8 +46,6 @@ OutputCapture::OutputCapture(sd_event* loop, UniqueFd read_end, LogFile& file, b
     : fd_(std::move(read_end)), file_(file), stamper_(stamp), sink_(std::move(sink)) {
   int flags = ::fcntl(fd_.get(), F_GETFL);
   if (flags >= 0) ::fcntl(fd_.get(), F_SETFL, flags | O_NONBLOCK);
-  // Fewer, larger reads. Fails with EPERM past the per-user pipe quota; the default size still works.
-  (void)::fcntl(fd_.get(), F_SETPIPE_SZ, kPipeSize);
 
   int r = sd_event_add_io(loop, &source_, fd_.get(), EPOLLIN, &OutputCapture::on_readable, this);
   if (r < 0) {
@@ -94,6 +93,13 @@ bool OutputCapture::read_some(std::size_t max_bytes) {
       return false;
     }
     total += std::size_t(n);
+    // A read that found the pipe full means a chatty child: give it a 1 MiB pipe for fewer, larger reads.
+    // Only then — every pipe that large would soon exhaust the per-user pipe quota
+    // (fs.pipe-user-pages-soft), past which the kernel hands out one-page pipes. EPERM is fine.
+    if (!pipe_grown_ && std::size_t(n) >= kDefaultPipeSize) {
+      pipe_grown_ = true;
+      (void)::fcntl(fd_.get(), F_SETPIPE_SZ, kPipeSize);
+    }
     stamper_.feed({buf, std::size_t(n)}, wall_ms(), out_);
     write_out(out_);
   }

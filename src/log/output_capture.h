@@ -49,6 +49,7 @@ class OutputCapture {
   Sink sink_;
   sd_event_source* source_ = nullptr;
   bool eof_ = false;
+  bool pipe_grown_ = false;
   bool write_failed_ = false;  // warn once per failure streak, not once per batch
   std::string out_;            // reused buffer for stamped output
 };
