@@ -28,13 +28,16 @@ struct RestartPolicy {
   Millis backoff_max{30'000};      // delays double up to this
 };
 
+/// A complete process environment, name → value.
+using Environment = std::map<std::string, std::string>;
+
 /// A program: the spec from which its instances (processes) are made. Pure data.
 struct ProgramSpec {
   std::string name;
   std::vector<std::string> command;  // argv; with shell=true a single string run by /bin/sh -c
   bool shell = false;
   std::string cwd;                   // empty: the daemon's home directory of the user
-  std::map<std::string, std::string> env;  // the complete environment the instances get
+  Environment env;                   // the complete environment the instances get
   int instances = 1;
   RestartPolicy restart;
   int stop_signal = 15;              // SIGTERM

@@ -39,8 +39,9 @@ std::string describe_exit(const ExitInfo& exit) {
   return "exit status unknown";
 }
 
-Instance::Instance(const ProgramSpec& spec, int index, InstanceServices& services)
+Instance::Instance(const ProgramSpec& spec, const Environment& env, int index, InstanceServices& services)
     : spec_(spec),
+      env_(env),
       index_(index),
       services_(services),
       state_since_(services.clock->now()),
@@ -97,9 +98,10 @@ Status Instance::spawn_now() {
 
   SpawnRequest request;
   request.argv = spec_.argv();
-  request.env = spec_.env;
+  request.env = env_;
   request.cwd = spec_.cwd;
   request.nice = spec_.nice;
+  request.nofile_soft = services_.child_nofile_soft;
   request.stdout_fd = out_write.get();
   request.stderr_fd = err_write.get();
   UniqueFd cgroup_fd;

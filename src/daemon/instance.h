@@ -40,6 +40,8 @@ struct InstanceServices {
   std::function<void(pid_t, Instance*)> track_pid;
   /// Keeps copies of output pipes so children survive a daemon crash with their logs intact (may be null).
   FdHolder* fd_holder = nullptr;
+  /// The RLIMIT_NOFILE soft limit children get (the daemon raises its own to serve thousands of pipes).
+  long child_nofile_soft = -1;
 };
 
 /// The saved part of an instance, as in state.json.
@@ -64,8 +66,8 @@ class Instance {
  public:
   using StopDone = std::function<void(Instance&)>;
 
-  /// spec is the program's and must outlive the instance.
-  Instance(const ProgramSpec& spec, int index, InstanceServices& services);
+  /// spec and env are the program's and must outlive the instance.
+  Instance(const ProgramSpec& spec, const Environment& env, int index, InstanceServices& services);
   ~Instance();
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
@@ -125,6 +127,7 @@ class Instance {
   static int on_cgroup_event(sd_event_source* s, const struct inotify_event* ev, void* self);
 
   const ProgramSpec& spec_;  // owned by the Program, which outlives its instances; never changes
+  const Environment& env_;   // likewise (shared between programs with the same environment)
   int index_;
   InstanceServices& services_;
 

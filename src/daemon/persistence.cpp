@@ -2,6 +2,8 @@
 // (pid + kernel start time + cgroup), so a new daemon adopts survivors instead of starting duplicates.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "daemon/supervisor.h"
 #include "util/daemon_log.h"
 #include "util/files.h"
@@ -50,6 +52,14 @@ InstanceRecord record_from_json(const nlohmann::json& j) {
 Status Supervisor::save() {
   // Built by hand around each program's cached spec JSON: a program's captured environment is kilobytes,
   // and runtime changes (pids, states) are frequent.
+  // Environments are stored once each and referenced by index, as they are shared in memory.
+  std::vector<const Environment*> envs;
+  auto env_index = [&](const Environment* env) {
+    auto it = std::find(envs.begin(), envs.end(), env);
+    if (it != envs.end()) return size_t(it - envs.begin());
+    envs.push_back(env);
+    return envs.size() - 1;
+  };
   std::string out = fmt::format("{{\"version\":{},\"programs\":[", kStateVersion);
   std::string durable;
   for (const auto& p : programs_) {
@@ -60,8 +70,15 @@ Status Supervisor::save() {
       durable += inst->wanted() ? '1' : '0';
     }
     if (&p != &programs_.front()) out += ',';
-    out += "{\"spec\":" + p->spec_json + ",\"instances\":" + instances.dump() + "}";
-    durable += p->spec_json;
+    size_t env = env_index(p->env.get());
+    out += fmt::format("{{\"spec\":{},\"env\":{},\"instances\":{}}}", p->spec_json, env, instances.dump());
+    durable += p->spec_json + std::to_string(env);
+  }
+  out += "],\"environments\":[";
+  for (size_t i = 0; i < envs.size(); ++i) {
+    std::string env_json = nlohmann::json(*envs[i]).dump();
+    out += (i ? "," : "") + env_json;
+    durable += env_json;
   }
   out += "]}\n";
   // fsync only when definitions or wanted flags changed. Runtime facts (pids, states) need no fsync: after a
@@ -101,6 +118,9 @@ Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
   restoring_ = true;
   std::vector<Instance*> to_start;
   try {
+    std::vector<std::shared_ptr<const Environment>> envs;
+    if (state.contains("environments"))
+      for (const auto& ej : state["environments"]) envs.push_back(intern_environment(ej.get<Environment>()));
     for (const auto& pj : state["programs"]) {
       auto spec = program_spec_from_json(pj.at("spec"));
       if (!spec) {
@@ -110,6 +130,8 @@ Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
       if (find(spec->name)) continue;
       auto program = std::make_unique<Program>();
       program->spec = std::move(*spec);
+      size_t env_ref = pj.value("env", size_t(0));
+      program->env = env_ref < envs.size() ? envs[env_ref] : intern_environment({});
       std::map<int, InstanceRecord> records;
       if (pj.contains("instances"))
         for (const auto& ij : pj["instances"]) {
@@ -117,7 +139,7 @@ Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
           records[rec.index] = rec;
         }
       for (int i = 0; i < program->spec.instances; ++i) {
-        auto inst = std::make_unique<Instance>(program->spec, i, services_);
+        auto inst = std::make_unique<Instance>(program->spec, *program->env, i, services_);
         auto it = records.find(i);
         bool adopted = it != records.end() && inst->restore(it->second, held_fds);
         if (!adopted && inst->wanted() && (inst->state() == State::created || inst->state() == State::stopped))

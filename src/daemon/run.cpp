@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <systemd/sd-daemon.h>
@@ -70,6 +71,17 @@ std::string cgroup_base_name(const Paths& paths) {
   return fmt::format("tend-{}-{:08x}", ::getuid(), std::hash<std::string>{}(paths.home) & 0xffffffffu);
 }
 
+/// Each instance holds five fds (two pipes, two log files, a pidfd): raise the soft RLIMIT_NOFILE to the hard
+/// one. Returns the original soft limit, which children get back (-1 when unchanged).
+long raise_fd_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return -1;
+  rlim_t original = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
+  return long(original);
+}
+
 void signal_ready(int& ready_fd) {
   if (ready_fd < 0) return;
   ssize_t ignored = ::write(ready_fd, "1", 1);
@@ -126,7 +138,7 @@ int serve(const Paths& paths, int ready_fd) {
   if (cgroups.available) log_info("containment: cgroup v2 at {}", cgroups.base);
   else log_warning("containment: cgroups unavailable ({}); falling back to process groups", cgroups.reason);
 
-  Supervisor supervisor(loop.get(), paths, cgroups, holder ? &*holder : nullptr);
+  Supervisor supervisor(loop.get(), paths, cgroups, holder ? &*holder : nullptr, raise_fd_limit());
   Commands commands(supervisor, [&loop] { sd_event_exit(loop.get(), 0); });
   ControlServer server(
       loop.get(), [&commands](const auto& conn, Request req) { commands.handle(conn, std::move(req)); },

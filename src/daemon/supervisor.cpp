@@ -10,9 +10,11 @@
 
 namespace tend {
 
-Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder)
+Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder,
+                       long child_nofile_soft)
     : loop_(loop), paths_(std::move(paths)), cgroups_(std::move(cgroups)) {
   services_.fd_holder = fd_holder;
+  services_.child_nofile_soft = child_nofile_soft;
   services_.loop = loop_;
   services_.clock = &clock_;
   services_.cgroups = &cgroups_;
@@ -46,8 +48,10 @@ Result<Program*> Supervisor::add_program(ProgramSpec spec) {
   if (find(spec.name)) return Error{EEXIST, fmt::format("program {} exists", spec.name)};
   auto program = std::make_unique<Program>();
   program->spec = std::move(spec);
+  program->env = intern_environment(std::move(program->spec.env));
+  program->spec.env.clear();
   for (int i = 0; i < program->spec.instances; ++i)
-    program->instances.push_back(std::make_unique<Instance>(program->spec, i, services_));
+    program->instances.push_back(std::make_unique<Instance>(program->spec, *program->env, i, services_));
   Program* raw = program.get();
   programs_.push_back(std::move(program));
   log_info("defined {}: {} instance(s) of {}", raw->spec.name, raw->spec.instances,
@@ -60,6 +64,15 @@ Result<Program*> Supervisor::add_program(ProgramSpec spec) {
   schedule_save();
   if (first_error) return *first_error;
   return raw;
+}
+
+std::shared_ptr<const Environment> Supervisor::intern_environment(Environment env) {
+  std::erase_if(environments_, [](const auto& weak) { return weak.expired(); });
+  for (const auto& weak : environments_)
+    if (auto shared = weak.lock(); *shared == env) return shared;
+  auto shared = std::make_shared<const Environment>(std::move(env));
+  environments_.push_back(shared);
+  return shared;
 }
 
 Result<std::vector<Instance*>> Supervisor::resolve(const std::vector<std::string>& targets) {

@@ -20,7 +20,8 @@ namespace tend {
 
 /// A defined program and its instances NAME:0..N-1.
 struct Program {
-  ProgramSpec spec;
+  ProgramSpec spec;  // spec.env is moved into env (shared) when the program is defined
+  std::shared_ptr<const Environment> env;
   std::string spec_json;  // cache of the serialized spec for state.json (the spec never changes)
   std::vector<std::unique_ptr<Instance>> instances;
 };
@@ -41,7 +42,7 @@ struct LogFollower {
 class Supervisor {
  public:
   /// fd_holder may be null (output then does not survive a daemon crash).
-  Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder);
+  Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder, long child_nofile_soft);
   ~Supervisor();
 
   /// Defines a program and starts its instances. exists / spawn_failed / bad_request errors.
@@ -72,6 +73,10 @@ class Supervisor {
   /// Schedules a save at the end of this loop iteration (coalesces bursts of changes into one write).
   void schedule_save();
 
+  /// One shared copy per distinct environment: programs started from the same shell capture the same one,
+  /// and an environment is kilobytes.
+  std::shared_ptr<const Environment> intern_environment(Environment env);
+
   sd_event* loop() const { return loop_; }
   const Paths& paths() const { return paths_; }
   const CgroupSupport& cgroups() const { return cgroups_; }
@@ -93,7 +98,8 @@ class Supervisor {
   std::vector<LogFollower> followers_;
   sd_event_source* save_source_ = nullptr;
   bool restoring_ = false;
-  std::string last_durable_state_;  // definitions + wanted flags as last fsynced
+  std::string last_durable_state_;
+  std::vector<std::weak_ptr<const Environment>> environments_;  // definitions + wanted flags as last fsynced
 };
 
 struct StateWaiter {

@@ -135,6 +135,7 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
   plan.cwd = request.cwd.empty() ? nullptr : request.cwd.c_str();
   plan.set_nice = request.nice.has_value();
   plan.nice = request.nice.value_or(0);
+  plan.nofile_soft = request.nofile_soft;
   plan.stdout_fd = request.stdout_fd;
   plan.stderr_fd = request.stderr_fd;
   plan.error_fd = pipe->write.get();

@@ -20,6 +20,7 @@ struct SpawnRequest {
   int stdout_fd = -1;                      // becomes fd 1 (required)
   int stderr_fd = -1;                      // becomes fd 2 (required)
   int cgroup_fd = -1;                      // O_DIRECTORY fd of a cgroup v2 dir: CLONE_INTO_CGROUP; -1: none
+  long nofile_soft = -1;                   // >= 0: lower the child's RLIMIT_NOFILE soft limit to this
 };
 
 /// A freshly spawned child: its pid and a pidfd (O_CLOEXEC) from CLONE_PIDFD.

@@ -74,6 +74,14 @@ void run_child(const ChildPlan& plan) {
   close_inherited_fds(plan);
   if (plan.cwd != nullptr && ::chdir(plan.cwd) != 0) fail(plan, ChildStep::chdir, errno);
   if (plan.set_nice && ::setpriority(PRIO_PROCESS, 0, plan.nice) != 0) fail(plan, ChildStep::nice, errno);
+  if (plan.nofile_soft >= 0) {
+    // Programs using select() break above 1024 fds: give back the soft limit the daemon raised for itself.
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && rlim_t(plan.nofile_soft) < limit.rlim_cur) {
+      limit.rlim_cur = rlim_t(plan.nofile_soft);
+      ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+  }
   ::execve(plan.path, plan.argv, plan.envp);
   fail(plan, ChildStep::exec, errno);
 }

@@ -32,6 +32,7 @@ struct ChildPlan {
   const char* cwd = nullptr;    // nullptr: keep the parent's
   bool set_nice = false;
   int nice = 0;
+  long nofile_soft = -1;  // >= 0: RLIMIT_NOFILE soft limit to restore (the daemon raises its own)
   int stdout_fd = -1;
   int stderr_fd = -1;
   int error_fd = -1;  // O_CLOEXEC write end of the error pipe, >= 3
