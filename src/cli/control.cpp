@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/cli.h"
+#include "util/signals.h"
 
 namespace tend::cli {
 
@@ -55,6 +56,10 @@ void add_control(CLI::App& app, Context& ctx) {
   cmd->add_option("targets", *targets, "NAME, NAME:I or all")->required();
   cmd->callback([&ctx, sig, targets] {
     ctx.action = [sig, targets] {
+      if (auto parsed = parse_signal(*sig); !parsed) {
+        print_error(parsed.error().message);
+        return int(kUsage);
+      }
       nlohmann::json result;
       int rc = call("signal", {{"signal", *sig}, {"targets", *targets}}, &result);
       if (rc != kOk) return rc;

@@ -35,17 +35,47 @@ void print_table(const nlohmann::json& instances) {
 
 }  // namespace
 
+/// `ls --json`: prints the result array straight from the daemon's reply, which puts it last after a fixed
+/// prefix, so a thousand instances are not parsed and re-serialized. Falls back to parsing otherwise.
+int print_json() {
+  auto client = connect_or_start();
+  if (!client) {
+    print_error(client.error().message);
+    return kUnreachable;
+  }
+  auto id = client->send("ls", nlohmann::json::object());
+  auto line = id ? client->read_line() : Result<std::string>(id.error());
+  if (!line) {
+    print_error(line.error().message);
+    return kUnreachable;
+  }
+  std::string prefix = fmt::format(R"({{"v":1,"id":{},"ok":true,"result":)", *id);
+  if (line->starts_with(prefix) && line->ends_with("}")) {
+    std::string_view result = std::string_view(*line).substr(prefix.size(), line->size() - prefix.size() - 1);
+    fwrite(result.data(), 1, result.size(), stdout);
+    fputc('\n', stdout);
+    return kOk;
+  }
+  auto j = nlohmann::json::parse(*line, nullptr, false);
+  if (j.is_discarded() || !j.value("ok", false)) {
+    print_error(j.is_discarded() ? "unable to read the daemon's reply" : j["error"].value("message", "error"));
+    return kFailed;
+  }
+  fmt::print("{}\n", j["result"].dump());
+  return kOk;
+}
+
 void add_ls(CLI::App& app, Context& ctx) {
   auto json = std::make_shared<bool>(false);
   auto* cmd = app.add_subcommand("ls", "List instances: pid, state, uptime, restarts, memory, CPU, last exit");
   cmd->add_flag("--json", *json, "Print a JSON array (schema in docs/protocol.md)");
   cmd->callback([&ctx, json] {
     ctx.action = [json] {
+      if (*json) return print_json();
       nlohmann::json result;
       int rc = call("ls", nlohmann::json::object(), &result);
       if (rc != kOk) return rc;
-      if (*json) fmt::print("{}\n", result.dump());
-      else print_table(result);
+      print_table(result);
       return rc;
     };
   });

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "daemon/log_tail.h"
+#include "util/clock.h"
 #include "util/daemon_log.h"
 #include "util/signals.h"
 
@@ -207,10 +208,19 @@ void Commands::wait(const ConnPtr& conn, const Request& req) {
 }
 
 void Commands::list(const ConnPtr& conn, const Request& req) {
-  json out = json::array();
+  // The response is assembled as text, in the documented key order ({"v","id","ok","result"}), so that our
+  // own client can print the result without parsing it.
+  std::string out = fmt::format(R"({{"v":{},"id":{},"ok":true,"result":[)", kProtocolVersion, req.id.dump());
+  std::int64_t now = wall_ms();
+  bool first = true;
   for (auto& p : supervisor_.programs())
-    for (auto& inst : p->instances) out.push_back(inst->describe());
-  conn->send(make_ok(req.id, out));
+    for (auto& inst : p->instances) {
+      if (!first) out += ',';
+      first = false;
+      inst->describe(out, now);
+    }
+  out += "]}\n";
+  conn->send_raw(std::move(out));
 }
 
 void Commands::logs(const ConnPtr& conn, const Request& req) {

@@ -19,6 +19,7 @@
 #include "log/log_file.h"
 #include "log/output_capture.h"
 #include "proc/cgroup.h"
+#include "proc/proc_stat.h"
 #include "util/clock.h"
 #include "util/unique_fd.h"
 
@@ -93,7 +94,8 @@ class Instance {
   bool restore(const InstanceRecord& record, std::map<std::string, UniqueFd>& held_fds);
 
   InstanceRecord record() const;
-  nlohmann::json describe() const;
+  /// Appends this instance's `ls --json` object to out.
+  void describe(std::string& out, std::int64_t now_wall_ms) const;
 
   const ProgramSpec& spec() const { return spec_; }
   int index() const { return index_; }
@@ -123,6 +125,8 @@ class Instance {
   void close_captures(bool final);
   bool group_alive() const;
   void watch_adopted_exit();
+  void open_stat();
+  Result<ProcStat> read_stat() const;
   static int on_adopted_exit(sd_event_source* s, int fd, uint32_t revents, void* self);
   static int on_cgroup_event(sd_event_source* s, const struct inotify_event* ev, void* self);
 
@@ -139,6 +143,7 @@ class Instance {
   pid_t pid_ = -1;
   pid_t pgid_ = -1;
   UniqueFd pidfd_;
+  UniqueFd stat_fd_;  // /proc/PID/stat kept open: `ls` re-reads it with one pread instead of open+read+close
   std::uint64_t start_ticks_ = 0;
   MonoTime started_at_{};
   std::int64_t started_wall_ms_ = 0;

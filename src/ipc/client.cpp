@@ -38,14 +38,23 @@ Result<std::int64_t> Client::send(std::string_view cmd, nlohmann::json args) {
 }
 
 Result<nlohmann::json> Client::read_message() {
+  auto line = read_line();
+  if (!line) return line.error();
+  auto j = nlohmann::json::parse(*line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Error{EPROTO, "unable to read the daemon's reply: bad JSON"};
+  return j;
+}
+
+Result<std::string> Client::read_line() {
+  size_t scanned = 0;
   for (;;) {
-    auto nl = buf_.find('\n');
+    auto nl = buf_.find('\n', scanned);
     if (nl != std::string::npos) {
-      auto j = nlohmann::json::parse(std::string_view(buf_).substr(0, nl), nullptr, false);
+      std::string line = buf_.substr(0, nl);
       buf_.erase(0, nl + 1);
-      if (j.is_discarded() || !j.is_object()) return Error{EPROTO, "unable to read the daemon's reply: bad JSON"};
-      return j;
+      return line;
     }
+    scanned = buf_.size();
     char chunk[65536];
     ssize_t n = ::recv(fd_.get(), chunk, sizeof chunk, 0);
     if (n < 0 && errno == EINTR) continue;

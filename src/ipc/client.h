@@ -19,6 +19,8 @@ class Client {
   Result<std::int64_t> send(std::string_view cmd, nlohmann::json args);
   /// Reads the next message (a response or a stream message). EOF is an Error with code EPIPE.
   Result<nlohmann::json> read_message();
+  /// Reads the next message as its raw line (without '\n').
+  Result<std::string> read_line();
   /// send() then read_message() until the response with that id.
   Result<nlohmann::json> call(std::string_view cmd, nlohmann::json args);
   int fd() const { return fd_.get(); }

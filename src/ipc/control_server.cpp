@@ -16,9 +16,13 @@ Connection::Connection(ControlServer& server, UniqueFd fd, std::uint64_t id, uid
 Connection::~Connection() { sd_event_source_disable_unref(source_); }
 
 void Connection::send(const nlohmann::json& message) {
+  send_raw(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n');
+}
+
+void Connection::send_raw(std::string line) {
   if (!alive()) return;
-  out_ += message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  out_ += '\n';
+  if (out_.empty()) out_ = std::move(line);
+  else out_ += line;
   if (out_.size() > kMaxPendingBytes) {
     log_warning("client {} is not reading its replies; closing it", id_);
     close();

@@ -31,6 +31,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   /// Queues one JSON message; writes as much as the socket takes now and the rest when it is writable.
   /// A client that lets more than kMaxPendingBytes pile up is closed (a stalled `logs -f`).
   void send(const nlohmann::json& message);
+  /// Queues one already-serialized message; it must be one line ending in '\n'.
+  void send_raw(std::string line);
   /// Closes after the queued output is written (used after a final response).
   void close_after_flush();
   void close();
