@@ -1,5 +1,6 @@
-/* t_crash_stamp FILE CODE [DELAY_MS]: appends this start's CLOCK_MONOTONIC time in microseconds as one line to
- * FILE, runs for DELAY_MS (default 0), then exits with CODE. Tests read FILE to see when each restart began. */
+/* t_crash_stamp FILE CODE [DELAY_MS]: appends this start's CLOCK_MONOTONIC time in microseconds as one line
+ * to FILE, runs for DELAY_MS (default 0), then exits with CODE. Tests read FILE to see when each restart
+ * began. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
 
 int main(void) {
   char block[100 * 64];
-  for (unsigned long long n = 0;; ) {
+  for (unsigned long long n = 0;;) {
     size_t used = 0;
     for (int i = 0; i < 64; ++i, ++n) {
       int len = snprintf(block + used, 100, "%020llu ", n);

@@ -1,8 +1,8 @@
-/* t_grandchild_port FILE [--ignore-term]: forks a middle process that forks a grandchild. The grandchild calls
- * setsid() (leaving the instance's process group and session), binds a TCP listener on 127.0.0.1:0, writes
- * "PORT PID\n" to FILE atomically (temp file + rename), then sleeps; with --ignore-term it ignores SIGTERM
- * first. The middle process and the original process sleep too. Used to check that stop reaches descendants
- * that ran away from the process group. */
+/* t_grandchild_port FILE [--ignore-term]: forks a middle process that forks a grandchild. The grandchild
+ * calls setsid() (leaving the instance's process group and session), binds a TCP listener on 127.0.0.1:0,
+ * writes "PORT PID\n" to FILE atomically (temp file + rename), then sleeps; with --ignore-term it ignores
+ * SIGTERM first. The middle process and the original process sleep too. Used to check that stop reaches
+ * descendants that ran away from the process group. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>

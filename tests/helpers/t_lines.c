@@ -25,12 +25,18 @@ int main(int argc, char** argv) {
   int fd = 1, do_abort = 0, do_pause = 0, code = 0;
   const char* partial = NULL;
   for (int i = 2; i < argc; ++i) {
-    if (strcmp(argv[i], "--err") == 0) fd = 2;
-    else if (strcmp(argv[i], "--partial") == 0 && i + 1 < argc) partial = argv[++i];
-    else if (strcmp(argv[i], "--abort") == 0) do_abort = 1;
-    else if (strcmp(argv[i], "--pause") == 0) do_pause = 1;
-    else if (strcmp(argv[i], "--exit") == 0 && i + 1 < argc) code = atoi(argv[++i]);
-    else return 100;
+    if (strcmp(argv[i], "--err") == 0)
+      fd = 2;
+    else if (strcmp(argv[i], "--partial") == 0 && i + 1 < argc)
+      partial = argv[++i];
+    else if (strcmp(argv[i], "--abort") == 0)
+      do_abort = 1;
+    else if (strcmp(argv[i], "--pause") == 0)
+      do_pause = 1;
+    else if (strcmp(argv[i], "--exit") == 0 && i + 1 < argc)
+      code = atoi(argv[++i]);
+    else
+      return 100;
   }
   char line[64];
   for (long i = 1; i <= count; ++i) {

@@ -1,5 +1,5 @@
-/* t_orphans N [DELAY_MS]: forks N children that each exit after DELAY_MS (default 0) and are never waited for,
- * prints "forked N", then exits 0 at once. The children end up re-parented to the nearest subreaper (the
+/* t_orphans N [DELAY_MS]: forks N children that each exit after DELAY_MS (default 0) and are never waited
+ * for, prints "forked N", then exits 0 at once. The children end up re-parented to the nearest subreaper (the
  * daemon), as live orphans or as zombies, and must be reaped there. */
 #include <stdio.h>
 #include <stdlib.h>

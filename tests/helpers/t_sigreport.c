@@ -1,5 +1,5 @@
-/* t_sigreport: prints "ready", then one line "got SIG<NAME> <count>" for every SIGUSR1, SIGUSR2, SIGHUP, SIGINT
- * or SIGQUIT it receives. SIGTERM keeps its default action. */
+/* t_sigreport: prints "ready", then one line "got SIG<NAME> <count>" for every SIGUSR1, SIGUSR2, SIGHUP,
+ * SIGINT or SIGQUIT it receives. SIGTERM keeps its default action. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
