@@ -1,0 +1,39 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "config/config_error.h"
+#include "core/program_spec.h"
+
+namespace tend {
+
+/// One program as a config file declares it: the daemon's spec plus what only the file knows.
+struct ProgramConfig {
+  ProgramSpec spec;                     // env is complete: base env < env_file < env table
+  std::vector<std::string> depends_on;  // names of programs in the same file, in the order written
+  bool autostart = true;
+  std::optional<int> port_base;  // Procfile: instance i gets PORT=port_base+i
+};
+
+/// A validated config file.
+struct Config {
+  std::string path;                     // absolute
+  std::vector<ProgramConfig> programs;  // in file order
+};
+
+/// Reads, parses and validates a tend.toml. base_env is the environment every program starts from
+/// (typically the CLI's environment); nothing else is added to it. Relative cwd and env_file are relative
+/// to the file's directory, and cwd defaults to it. On failure returns every problem found, each at the
+/// offending key or value; nothing is half-loaded.
+ConfigResult<Config> load_config(const std::string& path, const std::map<std::string, std::string>& base_env);
+/// The same, from text already read; path names the file in errors and anchors relative paths.
+ConfigResult<Config> parse_config(std::string_view text, const std::string& path,
+                                  const std::map<std::string, std::string>& base_env);
+
+/// The keys a program table (and [defaults]) accepts, in documentation order.
+std::span<const std::string_view> program_keys();
+
+}  // namespace tend
