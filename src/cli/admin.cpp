@@ -33,6 +33,10 @@ int shutdown_daemon() {
     print_error((*response)["error"].value("message", "unknown error"));
     return kFailed;
   }
+  // The daemon closes the connection as it exits: wait for that, so a client run right after finds no
+  // daemon rather than a dying one.
+  while (client->read_line()) {
+  }
   fmt::print("daemon stopped\n");
   return kOk;
 }
