@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <iterator>
 #include <vector>
 
 #include "util/files.h"
@@ -50,12 +51,19 @@ Result<ProcStat> parse_stat(std::string_view text, const std::string& name) {
   if (fields[0].size() != 1) return parse_error("bad state");
   st.state = fields[0][0];
   bool ok = parse_number(fields[4 - 3], &st.ppid) && parse_number(fields[5 - 3], &st.pgrp) &&
-            parse_number(fields[6 - 3], &st.session) && parse_number(fields[14 - 3], &st.utime_ticks) &&
+            parse_number(fields[6 - 3], &st.session) && parse_number(fields[10 - 3], &st.minflt) &&
+            parse_number(fields[12 - 3], &st.majflt) && parse_number(fields[14 - 3], &st.utime_ticks) &&
             parse_number(fields[15 - 3], &st.stime_ticks) && parse_number(fields[18 - 3], &st.priority) &&
             parse_number(fields[19 - 3], &st.nice) && parse_number(fields[20 - 3], &st.num_threads) &&
             parse_number(fields[22 - 3], &st.starttime_ticks) &&
             parse_number(fields[23 - 3], &st.vsize_bytes) && parse_number(fields[24 - 3], &st.rss_pages);
   if (!ok) return parse_error("bad number");
+  // processor, rt_priority and policy came later than the rest (Linux 2.5); parse them when present.
+  if (fields.size() > 41 - 3) {
+    ok = parse_number(fields[39 - 3], &st.processor) && parse_number(fields[40 - 3], &st.rt_priority) &&
+         parse_number(fields[41 - 3], &st.policy);
+    if (!ok) return parse_error("bad number");
+  }
   return st;
 }
 
@@ -89,6 +97,12 @@ std::string_view kernel_state_meaning(char state) {
   for (const auto& meaning : kMeanings)
     if (meaning.state == state) return meaning.text;
   return "unknown";
+}
+
+std::string_view sched_policy_name(unsigned policy) {
+  // The numbers of SCHED_OTHER .. SCHED_EXT in <linux/sched.h>; 4 is unused.
+  static constexpr std::string_view kNames[] = {"other", "fifo", "rr", "batch", "unknown", "idle", "deadline", "ext"};
+  return policy < std::size(kNames) ? kNames[policy] : "unknown";
 }
 
 long clock_ticks_per_second() {

@@ -36,6 +36,41 @@ TEST(ProcStatTest, ParsesAnOrdinaryProcess) {
   EXPECT_EQ(st.starttime_ticks, 49978u);
   EXPECT_EQ(st.vsize_bytes, 3133440u);
   EXPECT_EQ(st.rss_pages, 389);
+  EXPECT_EQ(st.minflt, 100u);
+  EXPECT_EQ(st.majflt, 0u);
+  EXPECT_EQ(st.processor, 1);
+  EXPECT_EQ(st.rt_priority, 0u);
+  EXPECT_EQ(st.policy, 0u);
+}
+
+TEST(ProcStatTest, ParsesSchedulingFieldsAndRawNames) {
+  ProcStat rt = parse_fixture("realtime.stat");
+  EXPECT_EQ(rt.processor, 0);
+  EXPECT_EQ(rt.rt_priority, 99u);
+  EXPECT_EQ(rt.policy, 1u);
+  EXPECT_EQ(sched_policy_name(rt.policy), "fifo");
+  EXPECT_EQ(sched_policy_name(0), "other");
+  EXPECT_EQ(sched_policy_name(6), "deadline");
+  EXPECT_EQ(sched_policy_name(4), "unknown");
+  EXPECT_EQ(sched_policy_name(99), "unknown");
+  ProcStat nl = parse_fixture("newline_name.stat");
+  EXPECT_EQ(nl.comm, "a\nb\tc\\d e");
+  EXPECT_EQ(nl.ppid, 17484);
+  EXPECT_EQ(nl.processor, 1);
+  ProcStat zombie = parse_fixture("zombie_odd.stat");
+  EXPECT_EQ(zombie.comm, "a) b (c");
+  EXPECT_EQ(zombie.state, 'Z');
+  EXPECT_EQ(zombie.num_threads, 1);
+  ProcStat kthreadd = parse_fixture("kthreadd.stat");
+  EXPECT_EQ(kthreadd.ppid, 0);
+  EXPECT_EQ(kthreadd.vsize_bytes, 0u);
+}
+
+TEST(ProcStatTest, OlderLayoutWithoutSchedulingFieldsStillParses) {
+  auto st = parse_proc_stat("1 (cat) R 0 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->processor, -1);
+  EXPECT_EQ(st->policy, 0u);
 }
 
 TEST(ProcStatTest, CommRunsToTheLastParenthesis) {

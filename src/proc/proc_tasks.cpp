@@ -1,0 +1,63 @@
+#include "proc/proc_tasks.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "proc/proc_files.h"
+#include "proc/proc_text.h"
+
+namespace tend {
+
+ProcTask make_task(const ProcStat& stat, const std::optional<ProcStatus>& status) {
+  ProcTask task;
+  task.tid = stat.pid;
+  task.name = stat.comm;
+  task.state = stat.state;
+  task.utime_ticks = stat.utime_ticks;
+  task.stime_ticks = stat.stime_ticks;
+  task.priority = stat.priority;
+  task.nice = stat.nice;
+  task.policy = stat.policy;
+  task.processor = stat.processor;
+  if (status) {
+    task.voluntary_ctxt_switches = status->voluntary_ctxt_switches;
+    task.nonvoluntary_ctxt_switches = status->nonvoluntary_ctxt_switches;
+  }
+  return task;
+}
+
+Result<ProcStat> read_task_stat(pid_t pid, pid_t tid) {
+  std::string dir = proc_task_dir(pid, tid);
+  auto text = read_proc_text(dir, "stat");
+  if (!text) return text.error();
+  return parse_proc_stat(*text);
+}
+
+Result<std::vector<ProcTask>> read_proc_tasks(pid_t pid) {
+  std::string dir = proc_dir(pid);
+  std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
+  if (!tasks) return proc_error(dir, "task", errno);
+  std::vector<ProcTask> out;
+  while (dirent* entry = ::readdir(tasks.get())) {
+    auto tid = parse_u64(entry->d_name);
+    if (!tid) continue;
+    auto stat = read_task_stat(pid, pid_t(*tid));
+    if (!stat) {
+      if (stat.error().code == kProcVanished) continue;  // the thread exited after readdir saw it
+      return stat.error();
+    }
+    auto status = read_task_status(pid, pid_t(*tid));
+    out.push_back(make_task(*stat, status ? std::optional(*status) : std::nullopt));
+  }
+  std::sort(out.begin(), out.end(), [](const ProcTask& a, const ProcTask& b) { return a.tid < b.tid; });
+  // Every thread gone: if the process went with them, say so rather than return an empty list.
+  if (out.empty()) {
+    auto alive = read_proc_text(dir, "stat");
+    if (!alive) return alive.error();
+  }
+  return out;
+}
+
+}  // namespace tend

@@ -1,0 +1,3 @@
+rchar: 6976
+wchar: 0
+syscr: 10

@@ -1,0 +1,71 @@
+#include "proc/proc_tasks.h"
+
+#include <gtest/gtest.h>
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <future>
+#include <thread>
+
+#include "proc/proc_files.h"
+#include "proc_fixtures.h"
+
+namespace tend {
+namespace {
+
+using proc_testing::fixture;
+
+TEST(ProcTasksTest, CombinesStatAndStatus) {
+  auto stat = parse_proc_stat(fixture("newline_name.stat"));
+  auto status = parse_proc_status(fixture("newline_name.status"));
+  ASSERT_TRUE(stat.ok() && status.ok());
+  ProcTask task = make_task(*stat, *status);
+  EXPECT_EQ(task.tid, 17492);
+  EXPECT_EQ(task.name, "a\nb\tc\\d e");
+  EXPECT_EQ(task.state, 'S');
+  EXPECT_EQ(task.processor, 1);
+  EXPECT_EQ(task.policy, 0u);
+  EXPECT_EQ(task.voluntary_ctxt_switches, 2u);
+  EXPECT_EQ(task.nonvoluntary_ctxt_switches, 0u);
+  ProcTask without_status = make_task(*stat, std::nullopt);
+  EXPECT_FALSE(without_status.voluntary_ctxt_switches.has_value());
+}
+
+TEST(ProcTasksTest, ListsItsOwnThreads) {
+  std::promise<pid_t> started;
+  std::promise<void> release;
+  std::thread worker([&] {
+    ::pthread_setname_np(::pthread_self(), "w (x) y");
+    started.set_value(pid_t(::syscall(SYS_gettid)));
+    release.get_future().wait();
+  });
+  pid_t worker_tid = started.get_future().get();
+  auto tasks = read_proc_tasks(::getpid());
+  release.set_value();
+  worker.join();
+  ASSERT_TRUE(tasks.ok()) << tasks.error().message;
+  ASSERT_GE(tasks->size(), 2u);
+  EXPECT_EQ(tasks->front().tid, ::getpid());  // tid order: the main thread's tid is the pid
+  EXPECT_EQ(tasks->front().state, 'R');
+  EXPECT_GE(tasks->front().processor, 0);
+  auto it = std::find_if(tasks->begin(), tasks->end(), [&](const ProcTask& t) { return t.tid == worker_tid; });
+  ASSERT_NE(it, tasks->end());
+  EXPECT_EQ(it->name, "w (x) y");
+  EXPECT_TRUE(it->voluntary_ctxt_switches.has_value());
+}
+
+TEST(ProcTasksTest, ReportsAVanishedProcess) {
+  pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  auto tasks = read_proc_tasks(child);
+  ASSERT_FALSE(tasks.ok());
+  EXPECT_EQ(tasks.error().code, kProcVanished);
+  EXPECT_EQ(read_task_stat(child, child).error().code, kProcVanished);
+}
+
+}  // namespace
+}  // namespace tend
