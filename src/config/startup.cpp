@@ -21,7 +21,8 @@ std::string systemd_quote(const std::string& word) {
 
 }  // namespace
 
-std::string systemd_unit(const std::string& tend_path, const std::string& tend_home, bool user_unit) {
+std::string systemd_unit(const std::string& tend_path, const std::string& tend_home, bool user_unit,
+                         const std::string& system_user) {
   std::string tend = systemd_quote(tend_path);
   return fmt::format(
       "[Unit]\n"
@@ -31,6 +32,7 @@ std::string systemd_unit(const std::string& tend_path, const std::string& tend_h
       "[Service]\n"
       "Type=notify\n"
       "NotifyAccess=main\n"
+      "{user}"
       "Environment={env}\n"
       "ExecStart={tend} daemon --foreground\n"
       "ExecStop={tend} shutdown\n"
@@ -38,12 +40,15 @@ std::string systemd_unit(const std::string& tend_path, const std::string& tend_h
       "only\n"
       "# the daemon, not kill the programs first.\n"
       "KillMode=process\n"
+      "# Each instance gets its own cgroup below the daemon's.\n"
+      "Delegate=yes\n"
       "Restart=on-failure\n"
       "RestartSec=1s\n"
       "\n"
       "[Install]\n"
       "WantedBy={target}\n",
       fmt::arg("after", user_unit ? "" : "After=network.target\n"),
+      fmt::arg("user", user_unit || system_user.empty() ? "" : "User=" + systemd_quote(system_user) + "\n"),
       fmt::arg("env", systemd_quote("TEND_HOME=" + tend_home)), fmt::arg("tend", tend),
       fmt::arg("target", user_unit ? "default.target" : "multi-user.target"));
 }

@@ -50,7 +50,7 @@ TEST(Pm2ImportTest, OutputLoadsAsConfig) {
   const ProgramConfig& report = config->programs[2];
   EXPECT_EQ(report.spec.command, std::vector<std::string>{"bin/report"});
   EXPECT_EQ(report.spec.restart.mode, RestartMode::never);
-  EXPECT_FALSE(report.autostart);
+  EXPECT_FALSE(report.spec.autostart);
   EXPECT_EQ(config->programs[3].spec.name, "cleanup");
   EXPECT_EQ(config->programs[3].spec.restart.backoff_max, Millis(60'000));
   EXPECT_TRUE(config->programs[4].spec.shell);

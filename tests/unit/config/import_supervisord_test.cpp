@@ -52,7 +52,7 @@ TEST(SupervisordImportTest, OutputLoadsAsConfig) {
   EXPECT_EQ(web.spec.kill_timeout, Millis(20'000));
   EXPECT_EQ(web.spec.log_max_size, 50u * 1024 * 1024);
   EXPECT_EQ(web.spec.log_keep, 10);
-  EXPECT_TRUE(web.autostart);
+  EXPECT_TRUE(web.spec.autostart);
   const ProgramConfig& queue = config->programs[1];
   EXPECT_EQ(queue.spec.instances, 3);
   EXPECT_EQ(queue.spec.cwd, "/etc/supervisor/app");
@@ -61,7 +61,7 @@ TEST(SupervisordImportTest, OutputLoadsAsConfig) {
   const ProgramConfig& metrics = config->programs[2];
   EXPECT_TRUE(metrics.spec.shell);
   EXPECT_EQ(metrics.spec.restart.mode, RestartMode::never);
-  EXPECT_FALSE(metrics.autostart);
+  EXPECT_FALSE(metrics.spec.autostart);
 }
 
 TEST(SupervisordImportTest, Errors) {

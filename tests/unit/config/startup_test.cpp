@@ -20,6 +20,8 @@ TEST(StartupTest, UserUnit) {
             "signal only\n"
             "# the daemon, not kill the programs first.\n"
             "KillMode=process\n"
+            "# Each instance gets its own cgroup below the daemon's.\n"
+            "Delegate=yes\n"
             "Restart=on-failure\n"
             "RestartSec=1s\n"
             "\n"
@@ -33,6 +35,20 @@ TEST(StartupTest, SystemUnitQuotesPaths) {
   EXPECT_NE(unit.find("ExecStart=\"/opt/my tools/tend\" daemon --foreground\n"), std::string::npos);
   EXPECT_NE(unit.find("Environment=\"TEND_HOME=/var/lib/tend 100%%\"\n"), std::string::npos);
   EXPECT_NE(unit.find("WantedBy=multi-user.target\n"), std::string::npos);
+  EXPECT_EQ(unit.find("User="), std::string::npos) << "no user given: the daemon runs as root";
+}
+
+TEST(StartupTest, SystemUnitRunsAsTheGivenUser) {
+  std::string unit = systemd_unit("/usr/bin/tend", "/home/alice/.tend", false, "alice");
+  EXPECT_NE(unit.find("NotifyAccess=main\nUser=alice\nEnvironment=TEND_HOME=/home/alice/.tend\n"),
+            std::string::npos)
+      << unit;
+  EXPECT_NE(unit.find("Delegate=yes\n"), std::string::npos) << "the daemon creates cgroups below its own";
+}
+
+TEST(StartupTest, UserUnitNeverSetsUser) {
+  EXPECT_EQ(systemd_unit("/usr/bin/tend", "/run/user/1000/tend", true, "alice").find("User="),
+            std::string::npos);
 }
 
 }  // namespace
