@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   add_ls(app, ctx);
   add_logs(app, ctx);
   add_admin(app, ctx);
+  add_zombies(app, ctx);
+  add_import(app, ctx);
+  add_startup(app, ctx);
+  add_apply(app, ctx);
   try {
     app.parse(parse_argc, argv);
   } catch (const CLI::CallForHelp& e) {

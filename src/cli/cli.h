@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,13 @@ Result<Client> connect_or_start();
 /// on failure; on success stores the result and returns kOk.
 int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result = nullptr);
 
+/// Sends one request and stores its response, whether ok or not. Returns kUnreachable (after printing why)
+/// when there is no response, else kOk.
+int call_response(std::string_view cmd, nlohmann::json args, nlohmann::json& response);
+
+/// The CLI's own environment, as a map (what `tend start` gives a program and `tend apply` filters).
+std::map<std::string, std::string> captured_environment();
+
 /// Prints "tend: <message>" to stderr.
 void print_error(std::string_view message);
 
@@ -40,5 +48,9 @@ void add_wait(CLI::App& app, Context& ctx);
 void add_ls(CLI::App& app, Context& ctx);
 void add_logs(CLI::App& app, Context& ctx);
 void add_admin(CLI::App& app, Context& ctx);  // shutdown, version
+void add_zombies(CLI::App& app, Context& ctx);  // reads /proc, needs no daemon
+void add_import(CLI::App& app, Context& ctx);  // import pm2, import supervisord
+void add_startup(CLI::App& app, Context& ctx);
+void add_apply(CLI::App& app, Context& ctx);  // apply, reload-config
 
 }  // namespace tend::cli

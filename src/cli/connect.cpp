@@ -67,23 +67,30 @@ Result<Client> connect_or_start() {
 
 void print_error(std::string_view message) { fmt::print(stderr, "tend: {}\n", message); }
 
-int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result) {
+int call_response(std::string_view cmd, nlohmann::json args, nlohmann::json& response) {
   auto client = connect_or_start();
   if (!client) {
     print_error(client.error().message);
     return kUnreachable;
   }
-  auto response = client->call(cmd, std::move(args));
-  if (!response) {
-    print_error(response.error().message);
+  auto got = client->call(cmd, std::move(args));
+  if (!got) {
+    print_error(got.error().message);
     return kUnreachable;
   }
-  if (!response->value("ok", false)) {
-    const auto& err = (*response)["error"];
+  response = std::move(*got);
+  return kOk;
+}
+
+int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result) {
+  nlohmann::json response;
+  if (int rc = call_response(cmd, std::move(args), response); rc != kOk) return rc;
+  if (!response.value("ok", false)) {
+    const auto& err = response["error"];
     print_error(err.value("message", "unknown error"));
     return kFailed;
   }
-  if (result) *result = (*response)["result"];
+  if (result) *result = std::move(response["result"]);
   return kOk;
 }
 

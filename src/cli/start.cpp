@@ -23,16 +23,6 @@ struct StartOptions {
   bool shell = false;
 };
 
-std::map<std::string, std::string> captured_environment() {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string_view kv(*e);
-    auto eq = kv.find('=');
-    if (eq != std::string_view::npos && eq > 0) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
-  }
-  return env;
-}
-
 std::string default_name(const std::vector<std::string>& command, bool shell) {
   std::string first = command[0];
   if (shell) first = first.substr(0, first.find(' '));
@@ -97,6 +87,16 @@ void print_instances(const nlohmann::json& result, std::string_view verb) {
 }
 
 }  // namespace
+
+std::map<std::string, std::string> captured_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view kv(*e);
+    auto eq = kv.find('=');
+    if (eq != std::string_view::npos && eq > 0) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+  }
+  return env;
+}
 
 void add_start(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<StartOptions>();

@@ -184,7 +184,7 @@ void Loader::check_dependencies(const std::vector<std::pair<ProgramConfig*, Prog
       report(at, suggestion ? fmt::format("unknown dependency `{}`, did you mean `{}`?", dep, *suggestion)
                             : fmt::format("unknown dependency `{}`: no program of that name", dep));
     }
-    config->depends_on = deps;
+    config->spec.depends_on = deps;
     graph.emplace_back(config->spec.name, std::move(deps));
   }
   for (const auto& cycle : find_cycles(graph)) {
@@ -201,6 +201,15 @@ void Loader::check_dependencies(const std::vector<std::pair<ProgramConfig*, Prog
 }
 
 }  // namespace
+
+std::map<std::string, std::string> config_base_environment(const std::map<std::string, std::string>& client_env) {
+  static constexpr std::array<std::string_view, 9> kKept{"PATH",     "HOME", "USER", "LOGNAME", "SHELL",
+                                                         "LANG",     "LANGUAGE", "TZ", "TMPDIR"};
+  std::map<std::string, std::string> base;
+  for (const auto& [key, value] : client_env)
+    if (key.starts_with("LC_") || std::find(kKept.begin(), kKept.end(), key) != kKept.end()) base[key] = value;
+  return base;
+}
 
 ConfigResult<Config> parse_config(std::string_view text, const std::string& path,
                                   const std::map<std::string, std::string>& base_env) {

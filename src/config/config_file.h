@@ -10,12 +10,10 @@
 
 namespace tend {
 
-/// One program as a config file declares it: the daemon's spec plus what only the file knows.
+/// One program as a config file declares it. spec.env is complete (base env < env_file < env table);
+/// spec.depends_on names programs of the same file, in the order written.
 struct ProgramConfig {
-  ProgramSpec spec;                     // env is complete: base env < env_file < env table
-  std::vector<std::string> depends_on;  // names of programs in the same file, in the order written
-  bool autostart = true;
-  std::optional<int> port_base;  // Procfile: instance i gets PORT=port_base+i
+  ProgramSpec spec;
 };
 
 /// A validated config file.
@@ -32,6 +30,12 @@ ConfigResult<Config> load_config(const std::string& path, const std::map<std::st
 /// The same, from text already read; path names the file in errors and anchors relative paths.
 ConfigResult<Config> parse_config(std::string_view text, const std::string& path,
                                   const std::map<std::string, std::string>& base_env);
+
+/// What a config file's programs start from: only the variables that describe the user and the locale
+/// (PATH, HOME, USER, LOGNAME, SHELL, LANG, LANGUAGE, LC_*, TZ, TMPDIR) of the environment that ran
+/// `tend apply`. Everything else comes from the file (env_file, env), so applying the same file from
+/// another terminal or over ssh changes nothing.
+std::map<std::string, std::string> config_base_environment(const std::map<std::string, std::string>& client_env);
 
 /// The keys a program table (and [defaults]) accepts, in documentation order.
 std::span<const std::string_view> program_keys();

@@ -87,7 +87,7 @@ ConfigResult<Config> parse_procfile(std::string_view text, const std::string& pa
     program.spec.shell = true;
     program.spec.cwd = dir.string();
     program.spec.env = env;
-    program.port_base = port + 100 * static_cast<int>(config.programs.size());
+    program.spec.port_base = port + 100 * static_cast<int>(config.programs.size());
     config.programs.push_back(std::move(program));
   }
   if (!errors.empty()) return errors;

@@ -167,7 +167,7 @@ constexpr std::array kKeys{
                  return read_int("instances", n, d.config.spec.instances);
                }},
     KeyHandler{"autostart", [](const toml::node& n,
-                               ProgramDraft& d) { return read_bool("autostart", n, d.config.autostart); }},
+                               ProgramDraft& d) { return read_bool("autostart", n, d.config.spec.autostart); }},
     KeyHandler{"depends_on",
                [](const toml::node& n, ProgramDraft& d) -> Check {
                  std::vector<std::string> names;

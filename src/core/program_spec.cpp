@@ -51,6 +51,12 @@ Status ProgramSpec::validate() const {
   if (nice && (*nice < -20 || *nice > 19)) return bad("nice", fmt::format("{} (-20..19)", *nice));
   if (log_keep < 0 || log_keep > 1000) return bad("log-keep", fmt::format("{} (0..1000)", log_keep));
   if (log_max_size < 4096) return bad("log-max-size", "must be at least 4K");
+  for (const auto& dep : depends_on) {
+    if (!valid_program_name(dep)) return bad("depends-on", fmt::format("'{}' is not a program name", dep));
+    if (dep == name) return bad("depends-on", "a program cannot depend on itself");
+  }
+  if (port_base && (*port_base < 1 || *port_base + instances - 1 > 65535))
+    return bad("port-base", fmt::format("{} (ports 1..65535 for {} instance(s))", *port_base, instances));
   return {};
 }
 
@@ -74,6 +80,9 @@ void to_json(nlohmann::json& j, const ProgramSpec& s) {
       {"log_max_size", s.log_max_size},
       {"log_keep", s.log_keep},
       {"log_time", s.log_time},
+      {"depends_on", s.depends_on},
+      {"autostart", s.autostart},
+      {"port_base", s.port_base ? nlohmann::json(*s.port_base) : nlohmann::json(nullptr)},
   };
 }
 
@@ -114,6 +123,9 @@ Result<ProgramSpec> program_spec_from_json(const nlohmann::json& j) {
     get("log_max_size", s.log_max_size);
     get("log_keep", s.log_keep);
     get("log_time", s.log_time);
+    get("depends_on", s.depends_on);
+    get("autostart", s.autostart);
+    if (j.contains("port_base") && !j.at("port_base").is_null()) s.port_base = j.at("port_base").get<int>();
   } catch (const nlohmann::json::exception& e) {
     return Error{EINVAL, fmt::format("invalid program: {}", e.what())};
   }

@@ -46,6 +46,9 @@ struct ProgramSpec {
   std::uint64_t log_max_size = 10ull * 1024 * 1024;
   int log_keep = 5;
   bool log_time = true;
+  std::vector<std::string> depends_on;  // programs that must be running (or exited 0) before this one starts
+  bool autostart = true;                // a config file's apply starts it (else it waits for `tend start`)
+  std::optional<int> port_base;         // instance i gets PORT=port_base+i (as foreman assigns ports)
 
   /// The argv actually executed: command, or {"/bin/sh", "-c", command[0]} with shell.
   std::vector<std::string> argv() const;

@@ -5,24 +5,25 @@
 namespace tend {
 namespace {
 
-constexpr std::array<std::string_view, 8> kStateNames{"new",    "starting", "running", "stopping",
-                                                      "stopped", "exited",  "backoff", "failed"};
-constexpr std::array<std::string_view, 8> kSeedStates{"new",        "ready",      "running", "running",
-                                                      "terminated", "terminated", "waiting", "terminated"};
+constexpr std::array<std::string_view, 9> kStateNames{"new",    "starting", "running", "stopping", "stopped",
+                                                      "exited", "backoff",  "failed",  "waiting"};
+constexpr std::array<std::string_view, 9> kSeedStates{"new",        "ready",   "running",    "running", "terminated",
+                                                      "terminated", "waiting", "terminated", "waiting"};
 
 constexpr int bit(State s) { return 1 << static_cast<int>(s); }
 
 // kAllowed[from] is the set of states reachable from `from` in one transition.
-constexpr std::array<int, 8> kAllowed{
-    /* new      */ bit(State::starting) | bit(State::failed) | bit(State::stopped),
+constexpr std::array<int, 9> kAllowed{
+    /* new      */ bit(State::starting) | bit(State::failed) | bit(State::stopped) | bit(State::waiting),
     /* starting */ bit(State::running) | bit(State::stopping) | bit(State::backoff) | bit(State::exited) |
         bit(State::failed),
     /* running  */ bit(State::stopping) | bit(State::backoff) | bit(State::exited) | bit(State::failed),
     /* stopping */ bit(State::stopped),
-    /* stopped  */ bit(State::starting) | bit(State::failed),
-    /* exited   */ bit(State::starting) | bit(State::failed) | bit(State::stopped),
-    /* backoff  */ bit(State::starting) | bit(State::stopped) | bit(State::failed),
-    /* failed   */ bit(State::starting) | bit(State::failed) | bit(State::stopped),
+    /* stopped  */ bit(State::starting) | bit(State::failed) | bit(State::waiting),
+    /* exited   */ bit(State::starting) | bit(State::failed) | bit(State::stopped) | bit(State::waiting),
+    /* backoff  */ bit(State::starting) | bit(State::stopped) | bit(State::failed) | bit(State::waiting),
+    /* failed   */ bit(State::starting) | bit(State::failed) | bit(State::stopped) | bit(State::waiting),
+    /* waiting  */ bit(State::starting) | bit(State::stopped) | bit(State::failed),
 };
 
 }  // namespace

@@ -5,7 +5,7 @@
 namespace tend {
 
 /// An instance's lifecycle state. Names are written once, in kStateNames, and used verbatim everywhere.
-enum class State { created, starting, running, stopping, stopped, exited, backoff, failed };
+enum class State { created, starting, running, stopping, stopped, exited, backoff, failed, waiting };
 
 /// "new", "starting", "running", ... (State::created prints as "new": `new` is a C++ keyword).
 std::string_view state_name(State state);

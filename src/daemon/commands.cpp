@@ -25,21 +25,6 @@ json instance_brief(const Instance& inst) {
   return j;
 }
 
-/// Runs `done` after `count` calls of tick(); with count 0, at once.
-class Countdown {
- public:
-  static std::function<void()> make(size_t count, std::function<void()> done) {
-    if (count == 0) {
-      done();
-      return [] {};
-    }
-    auto remaining = std::make_shared<size_t>(count);
-    return [remaining, done = std::move(done)] {
-      if (--*remaining == 0) done();
-    };
-  }
-};
-
 /// The instances a request names; EINVAL (bad_request) for a malformed list, ENOENT (not_found) otherwise.
 Result<std::vector<Instance*>> targets_of(Supervisor& sv, const Request& req) {
   auto targets = arg_strings(req.args, "targets");
@@ -61,6 +46,7 @@ void Commands::handle(const ConnPtr& conn, Request req) {
       {"start", &Commands::start}, {"stop", &Commands::stop},     {"restart", &Commands::restart},
       {"delete", &Commands::remove}, {"signal", &Commands::signal}, {"wait", &Commands::wait},
       {"ls", &Commands::list},     {"logs", &Commands::logs},     {"version", &Commands::version},
+      {"apply", &Commands::apply}, {"reload-config", &Commands::reload},
   };
   if (req.cmd == "shutdown") return shutdown(conn, req.id);
   for (const auto& [name, handler] : kCommands) {
@@ -90,15 +76,10 @@ void Commands::start(const ConnPtr& conn, const Request& req) {
   }
   auto targets = targets_of(supervisor_, req);
   if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
-  json instances = json::array();
-  std::string failures;
-  for (Instance* inst : *targets) {
-    inst->set_wanted(true);
-    if (auto st = inst->start(); !st) failures += (failures.empty() ? "" : "; ") + inst->label() + ": " + st.error().message;
-    instances.push_back(instance_brief(*inst));
-  }
-  supervisor_.schedule_save();
+  std::string failures = supervisor_.start_instances(*targets);
   if (!failures.empty()) return reply_error(conn, req.id, ErrorCode::spawn_failed, failures);
+  json instances = json::array();
+  for (Instance* inst : *targets) instances.push_back(instance_brief(*inst));
   conn->send(make_ok(req.id, {{"instances", instances}}));
 }
 
@@ -106,37 +87,29 @@ void Commands::stop(const ConnPtr& conn, const Request& req) {
   auto targets = targets_of(supervisor_, req);
   if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
   auto results = std::make_shared<json>(json::array());
-  auto tick = Countdown::make(targets->size(), [conn, id = req.id, results] {
-    conn->send(make_ok(id, {{"instances", *results}}));
-  });
-  for (Instance* inst : *targets) {
-    inst->set_wanted(false);
-    inst->stop([results, tick](Instance& stopped) {
-      results->push_back(instance_brief(stopped));
-      tick();
-    });
-  }
+  for (Instance* inst : *targets) inst->set_wanted(false);
+  supervisor_.stop_instances(
+      *targets, [results](Instance& stopped) { results->push_back(instance_brief(stopped)); },
+      [conn, id = req.id, results] { conn->send(make_ok(id, {{"instances", *results}})); });
 }
 
 void Commands::restart(const ConnPtr& conn, const Request& req) {
   auto targets = targets_of(supervisor_, req);
   if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
-  auto results = std::make_shared<json>(json::array());
-  auto failures = std::make_shared<std::string>();
-  auto tick = Countdown::make(targets->size(), [conn, id = req.id, results, failures] {
-    if (!failures->empty()) return conn->send(make_error(id, ErrorCode::spawn_failed, *failures));
-    conn->send(make_ok(id, {{"instances", *results}}));
+  // Stopped dependants first, then everything started again (dependencies first, as start-up orders them).
+  std::vector<std::pair<std::string, int>> names;
+  for (Instance* inst : *targets) names.emplace_back(inst->spec().name, inst->index());
+  supervisor_.stop_instances(*targets, [](Instance&) {}, [this, conn, id = req.id, names] {
+    std::vector<std::string> labels;
+    for (const auto& [name, index] : names) labels.push_back(fmt::format("{}:{}", name, index));
+    auto again = supervisor_.resolve(labels);
+    if (!again) return reply_error(conn, id, ErrorCode::not_found, again.error().message);
+    std::string failures = supervisor_.start_instances(*again);
+    if (!failures.empty()) return reply_error(conn, id, ErrorCode::spawn_failed, failures);
+    json results = json::array();
+    for (Instance* inst : *again) results.push_back(instance_brief(*inst));
+    conn->send(make_ok(id, {{"instances", results}}));
   });
-  for (Instance* inst : *targets) {
-    inst->set_wanted(true);
-    inst->stop([results, failures, tick](Instance& stopped) {
-      if (auto st = stopped.start(); !st)
-        *failures += (failures->empty() ? "" : "; ") + stopped.label() + ": " + st.error().message;
-      results->push_back(instance_brief(stopped));
-      tick();
-    });
-  }
-  supervisor_.schedule_save();
 }
 
 void Commands::remove(const ConnPtr& conn, const Request& req) {
@@ -156,10 +129,7 @@ void Commands::remove(const ConnPtr& conn, const Request& req) {
       names.push_back(t);
     }
   }
-  auto tick = Countdown::make(names.size(), [conn, id = req.id, names] {
-    conn->send(make_ok(id, {{"deleted", names}}));
-  });
-  for (const auto& name : names) supervisor_.remove_program(name, tick);
+  supervisor_.remove_programs(names, [conn, id = req.id, names] { conn->send(make_ok(id, {{"deleted", names}})); });
 }
 
 void Commands::signal(const ConnPtr& conn, const Request& req) {
@@ -274,6 +244,47 @@ void Commands::version(const ConnPtr& conn, const Request& req) {
                               {"pid", ::getpid()},
                               {"home", supervisor_.paths().home},
                               {"containment", containment}}));
+}
+
+void Commands::apply(const ConnPtr& conn, const Request& req) {
+  auto path = arg_string(req.args, "path");
+  auto prune = arg_bool(req.args, "prune", false);
+  auto dry_run = arg_bool(req.args, "dry_run", false);
+  if (!path || !prune || !dry_run || path->empty() || (*path)[0] != '/')
+    return reply_error(conn, req.id, ErrorCode::bad_request, "apply needs an absolute path; prune and dry_run are booleans");
+  Environment env;
+  if (req.args.contains("env")) {
+    if (!req.args["env"].is_object()) return reply_error(conn, req.id, ErrorCode::bad_request, "env must be an object");
+    for (const auto& [key, value] : req.args["env"].items()) {
+      if (!value.is_string()) return reply_error(conn, req.id, ErrorCode::bad_request, "env values must be strings");
+      env[key] = value.get<std::string>();
+    }
+  }
+  applier_.apply({*path, std::move(env), *prune, *dry_run}, [conn, id = req.id](ApplyOutcome outcome) {
+    if (!outcome.errors.empty()) {
+      std::string text;
+      for (const auto& e : outcome.errors) text += (text.empty() ? "" : "\n") + e.to_string();
+      return reply_error(conn, id, ErrorCode::invalid_config, text);
+    }
+    json result{{"plan", outcome.plan}};
+    if (!outcome.failures.empty()) result["failures"] = outcome.failures;
+    conn->send(make_ok(id, std::move(result)));
+  });
+}
+
+void Commands::reload_config(std::shared_ptr<Connection> conn, nlohmann::json id) {
+  if (shutting_down_) return log_info("not reloading config files: the daemon is shutting down");
+  log_info("reloading every applied config file");
+  applier_.reload_all([conn, id](std::vector<std::pair<std::string, ApplyOutcome>> outcomes) {
+    if (!conn) return;
+    json files = json::array();
+    for (const auto& [path, outcome] : outcomes) {
+      json errors = json::array();
+      for (const auto& e : outcome.errors) errors.push_back(e.to_string());
+      files.push_back({{"path", path}, {"plan", outcome.plan}, {"errors", errors}, {"failures", outcome.failures}});
+    }
+    conn->send(make_ok(id, {{"files", files}}));
+  });
 }
 
 void Commands::shutdown(std::shared_ptr<Connection> conn, nlohmann::json id) {

@@ -2,6 +2,7 @@
 #include <functional>
 #include <memory>
 
+#include "daemon/apply.h"
 #include "daemon/supervisor.h"
 #include "ipc/control_server.h"
 
@@ -16,6 +17,8 @@ class Commands {
   void handle(const std::shared_ptr<Connection>& conn, Request req);
   /// SIGTERM/SIGINT: the same as a `shutdown` request without a client to answer.
   void shutdown(std::shared_ptr<Connection> conn = nullptr, nlohmann::json id = nullptr);
+  /// SIGHUP: the same as a `reload-config` request without a client to answer.
+  void reload_config(std::shared_ptr<Connection> conn = nullptr, nlohmann::json id = nullptr);
 
  private:
   using ConnPtr = std::shared_ptr<Connection>;
@@ -28,8 +31,11 @@ class Commands {
   void list(const ConnPtr& conn, const Request& req);
   void logs(const ConnPtr& conn, const Request& req);
   void version(const ConnPtr& conn, const Request& req);
+  void apply(const ConnPtr& conn, const Request& req);
+  void reload(const ConnPtr& conn, const Request& req) { reload_config(conn, req.id); }
 
   Supervisor& supervisor_;
+  Applier applier_{supervisor_};
   std::function<void()> request_exit_;
   bool shutting_down_ = false;
 };

@@ -71,8 +71,16 @@ void Instance::change_state(State to, std::string reason) {
 Status Instance::start() {
   if (has_process(state_)) return {};
   retry_timer_.cancel();
-  if (state_ == State::failed || state_ == State::stopped || state_ == State::exited) history_ = {};
+  if (state_ == State::failed || state_ == State::stopped || state_ == State::exited || state_ == State::waiting)
+    history_ = {};
   return spawn_now();
+}
+
+void Instance::hold_for_dependencies(std::string reason) {
+  if (has_process(state_)) return;
+  retry_timer_.cancel();
+  if (state_ == State::waiting) reason_ = std::move(reason);  // same state, newer detail (shown by ls)
+  else change_state(State::waiting, std::move(reason));
 }
 
 void Instance::open_logs() {
@@ -99,6 +107,7 @@ Status Instance::spawn_now() {
   SpawnRequest request;
   request.argv = spec_.argv();
   request.env = env_;
+  if (spec_.port_base) request.env["PORT"] = std::to_string(*spec_.port_base + index_);
   request.cwd = spec_.cwd;
   request.nice = spec_.nice;
   request.nofile_soft = services_.child_nofile_soft;
@@ -346,7 +355,9 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
   reason_ = rec.reason;
   if (rec.exit_code || rec.exit_signal) last_exit_ = ExitInfo{rec.exit_code.value_or(-1), rec.exit_signal.value_or(0)};
   state_since_ = services_.clock->now();
-  state_ = has_process(rec.state) || rec.state == State::backoff ? State::created : rec.state;
+  // What was in motion is decided afresh: adopted below, or started again (waiting for dependencies anew).
+  bool in_motion = has_process(rec.state) || rec.state == State::backoff || rec.state == State::waiting;
+  state_ = in_motion ? State::created : rec.state;
 
   // Who still runs: the recorded pid if it is still the same process (pid and start time), else whatever
   // runs in the instance's cgroup — a run spawned just before a crash may not have reached state.json.

@@ -76,6 +76,9 @@ class Instance {
   /// Starts unless a process already exists. Fails synchronously with the spawn error (the instance is
   /// then `failed` with that reason).
   Status start();
+  /// Holds an instance that was told to start until its program's dependencies are up (state `waiting`,
+  /// with reason as the explanation). Calling it again only updates the reason.
+  void hold_for_dependencies(std::string reason);
   /// Stops the whole tree: stop signal, kill timeout, kill, wait until every process is gone; `done` runs then.
   /// Cancels a pending restart. Runs `done` at once when nothing runs.
   void stop(StopDone done);

@@ -71,8 +71,17 @@ Status Supervisor::save() {
     }
     if (&p != &programs_.front()) out += ',';
     size_t env = env_index(p->env.get());
-    out += fmt::format("{{\"spec\":{},\"env\":{},\"instances\":{}}}", p->spec_json, env, instances.dump());
-    durable += p->spec_json + std::to_string(env);
+    std::string source = nlohmann::json(p->source).dump();
+    out += fmt::format("{{\"spec\":{},\"env\":{},\"source\":{},\"instances\":{}}}", p->spec_json, env, source,
+                       instances.dump());
+    durable += p->spec_json + std::to_string(env) + source;
+  }
+  out += "],\"applied\":[";
+  for (const auto& f : applied_files_) {
+    std::string applied = fmt::format("{{\"path\":{},\"env\":{},\"prune\":{}}}", nlohmann::json(f.path).dump(),
+                                      env_index(f.base_env.get()), f.prune);
+    out += (&f == &applied_files_.front() ? "" : ",") + applied;
+    durable += applied;
   }
   out += "],\"environments\":[";
   for (size_t i = 0; i < envs.size(); ++i) {
@@ -132,6 +141,7 @@ Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
       program->spec = std::move(*spec);
       size_t env_ref = pj.value("env", size_t(0));
       program->env = env_ref < envs.size() ? envs[env_ref] : intern_environment({});
+      program->source = pj.value("source", "");
       std::map<int, InstanceRecord> records;
       if (pj.contains("instances"))
         for (const auto& ij : pj["instances"]) {
@@ -148,15 +158,22 @@ Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
       }
       programs_.push_back(std::move(program));
     }
+    if (state.contains("applied"))
+      for (const auto& fj : state["applied"]) {
+        size_t env_ref = fj.value("env", size_t(0));
+        applied_files_.push_back({fj.at("path").get<std::string>(),
+                                  env_ref < envs.size() ? envs[env_ref] : intern_environment({}),
+                                  fj.value("prune", false)});
+      }
   } catch (const nlohmann::json::exception& e) {
     restoring_ = false;
     programs_.clear();
+    applied_files_.clear();
     return corrupt(e.what());
   }
   restoring_ = false;
   log_info("restored {} program(s) from {}", programs_.size(), paths_.state_file());
-  for (Instance* inst : to_start)
-    if (auto st = inst->start(); !st) log_warning("{}: {}", inst->label(), st.error().message);
+  if (auto failures = start_instances(to_start); !failures.empty()) log_warning("{}", failures);
   schedule_save();
   return {};
 }

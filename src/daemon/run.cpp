@@ -152,7 +152,10 @@ int serve(const Paths& paths, int ready_fd) {
     auto* c = static_cast<SignalContext*>(userdata);
     switch (si->ssi_signo) {
       case SIGCHLD: c->supervisor->reap_children(); break;
-      case SIGHUP: log_info("SIGHUP received: config reload is not available yet; ignored"); break;
+      case SIGHUP:
+        log_info("SIGHUP received");
+        c->commands->reload_config();
+        break;
       default:
         log_info("{} received", si->ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
         c->commands->shutdown();
@@ -202,6 +205,9 @@ int run_daemon(const DaemonOptions& options) {
   }
   ::umask(077);
   if (!options.foreground) {
+    // Only `daemon --foreground` is a service's main process: a daemon started by a client must not send
+    // READY=1 to the NOTIFY_SOCKET of whatever service that client runs in.
+    ::unsetenv("NOTIFY_SOCKET");
     auto child = daemonize(*paths);
     if (!child) {
       log_error("{}", child.error().message);

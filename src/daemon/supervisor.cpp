@@ -33,6 +33,7 @@ Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHol
 
 Supervisor::~Supervisor() {
   sd_event_source_disable_unref(save_source_);
+  sd_event_source_disable_unref(dependency_source_);
   waiters_.clear();
   programs_.clear();
 }
@@ -43,27 +44,72 @@ Program* Supervisor::find(const std::string& name) {
   return nullptr;
 }
 
-Result<Program*> Supervisor::add_program(ProgramSpec spec) {
+ProgramSpec Program::full_spec() const {
+  ProgramSpec full = spec;
+  full.env = *env;
+  return full;
+}
+
+std::unique_ptr<Program> Supervisor::make_program(ProgramSpec spec) {
+  auto program = std::make_unique<Program>();
+  program->env = intern_environment(std::move(spec.env));
+  spec.env.clear();
+  program->spec = std::move(spec);
+  add_missing_instances(*program);
+  return program;
+}
+
+void Supervisor::add_missing_instances(Program& program) {
+  for (int i = int(program.instances.size()); i < program.spec.instances; ++i)
+    program.instances.push_back(std::make_unique<Instance>(program.spec, *program.env, i, services_));
+}
+
+Result<Program*> Supervisor::add_program(ProgramSpec spec, std::string source, bool start) {
   if (auto st = spec.validate(); !st) return st.error();
   if (find(spec.name)) return Error{EEXIST, fmt::format("program {} exists", spec.name)};
-  auto program = std::make_unique<Program>();
-  program->spec = std::move(spec);
-  program->env = intern_environment(std::move(program->spec.env));
-  program->spec.env.clear();
-  for (int i = 0; i < program->spec.instances; ++i)
-    program->instances.push_back(std::make_unique<Instance>(program->spec, *program->env, i, services_));
+  auto program = make_program(std::move(spec));
+  program->source = std::move(source);
   Program* raw = program.get();
   programs_.push_back(std::move(program));
   log_info("defined {}: {} instance(s) of {}", raw->spec.name, raw->spec.instances,
            nlohmann::json(raw->spec.argv()).dump());
-  std::optional<Error> first_error;
-  for (auto& inst : raw->instances) {
-    inst->set_wanted(true);
-    if (auto st = inst->start(); !st && !first_error) first_error = st.error();
-  }
   schedule_save();
-  if (first_error) return *first_error;
+  if (!start) return raw;
+  std::vector<Instance*> instances;
+  for (auto& inst : raw->instances) instances.push_back(inst.get());
+  if (auto failures = start_instances(instances); !failures.empty()) return Error{ECHILD, failures};
   return raw;
+}
+
+void Supervisor::redefine_program(Program& program, ProgramSpec spec) {
+  program.instances.clear();  // all stopped; they refer to the spec and environment replaced below
+  program.env = intern_environment(std::move(spec.env));
+  spec.env.clear();
+  program.spec = std::move(spec);
+  program.spec_json.clear();
+  add_missing_instances(program);
+  log_info("redefined {}: {} instance(s) of {}", program.spec.name, program.spec.instances,
+           nlohmann::json(program.spec.argv()).dump());
+  check_waiters();
+  schedule_save();
+}
+
+void Supervisor::resize_program(Program& program, int instances) {
+  while (int(program.instances.size()) > instances) program.instances.pop_back();
+  program.spec.instances = instances;
+  program.spec_json.clear();
+  add_missing_instances(program);
+  log_info("{} now has {} instance(s)", program.spec.name, instances);
+  check_waiters();
+  schedule_save();
+}
+
+void Supervisor::remember_applied(const std::string& path, Environment base_env, bool prune) {
+  auto it = std::find_if(applied_files_.begin(), applied_files_.end(), [&](const auto& f) { return f.path == path; });
+  if (it == applied_files_.end()) it = applied_files_.insert(applied_files_.end(), AppliedFile{path, nullptr, false});
+  it->base_env = intern_environment(std::move(base_env));
+  it->prune = prune;
+  schedule_save();
 }
 
 std::shared_ptr<const Environment> Supervisor::intern_environment(Environment env) {
@@ -107,35 +153,29 @@ Result<std::vector<Instance*>> Supervisor::resolve(const std::vector<std::string
   return out;
 }
 
-void Supervisor::remove_program(const std::string& name, std::function<void()> done) {
-  Program* program = find(name);
-  if (!program) return done();
-  auto remaining = std::make_shared<size_t>(program->instances.size());
-  auto finish = [this, name, done] {
-    std::erase_if(programs_, [&](const auto& p) { return p->spec.name == name; });
-    log_info("deleted {}", name);
+void Supervisor::remove_programs(const std::vector<std::string>& names, std::function<void()> done) {
+  std::vector<Instance*> instances;
+  for (const auto& name : names)
+    if (Program* p = find(name))
+      for (auto& inst : p->instances) {
+        inst->set_wanted(false);
+        instances.push_back(inst.get());
+      }
+  stop_instances(instances, [](Instance&) {}, [this, names, done = std::move(done)] {
+    for (const auto& name : names) {
+      if (std::erase_if(programs_, [&](const auto& p) { return p->spec.name == name; })) log_info("deleted {}", name);
+    }
     check_waiters();
     schedule_save();
     done();
-  };
-  if (*remaining == 0) return finish();
-  for (auto& inst : program->instances) {
-    inst->set_wanted(false);
-    inst->stop([remaining, finish](Instance&) {
-      if (--*remaining == 0) finish();
-    });
-  }
+  });
 }
 
 void Supervisor::stop_all(std::function<void()> done) {
-  auto remaining = std::make_shared<size_t>(0);
-  for (auto& p : programs_) *remaining += p->instances.size();
-  if (*remaining == 0) return done();
+  std::vector<Instance*> instances;
   for (auto& p : programs_)
-    for (auto& inst : p->instances)
-      inst->stop([remaining, done](Instance&) {
-        if (--*remaining == 0) done();
-      });
+    for (auto& inst : p->instances) instances.push_back(inst.get());
+  stop_instances(instances, [](Instance&) {}, std::move(done));
 }
 
 void Supervisor::reap_children() {
@@ -164,6 +204,7 @@ void Supervisor::on_state_change(Instance& inst, State from) {
   log_info("{}: {} -> {}{}{}", inst.label(), state_name(from), state_name(inst.state()),
            inst.reason().empty() ? "" : ": ", inst.reason());
   if (!restoring_) schedule_save();
+  schedule_dependency_check();
   check_waiters();
 }
 

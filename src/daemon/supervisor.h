@@ -22,8 +22,20 @@ namespace tend {
 struct Program {
   ProgramSpec spec;  // spec.env is moved into env (shared) when the program is defined
   std::shared_ptr<const Environment> env;
-  std::string spec_json;  // cache of the serialized spec for state.json (the spec never changes)
+  std::string spec_json;  // cache of the serialized spec for state.json (cleared when apply changes the spec)
+  std::string source;     // the config file that defined it; empty for `tend start`
   std::vector<std::unique_ptr<Instance>> instances;
+
+  /// The spec with its complete environment, as a config file would declare it.
+  ProgramSpec full_spec() const;
+};
+
+/// A config file `tend apply` loaded: SIGHUP and `tend reload-config` load it again with the same base
+/// environment and the same --prune choice.
+struct AppliedFile {
+  std::string path;
+  std::shared_ptr<const Environment> base_env;
+  bool prune = false;
 };
 
 /// A `tend wait`: answered when every instance is in `target`, or with an error at the deadline.
@@ -45,15 +57,30 @@ class Supervisor {
   Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder, long child_nofile_soft);
   ~Supervisor();
 
-  /// Defines a program and starts its instances. exists / spawn_failed / bad_request errors.
-  Result<Program*> add_program(ProgramSpec spec);
+  /// Defines a program and starts its instances (unless start is false). exists / spawn_failed /
+  /// bad_request errors.
+  Result<Program*> add_program(ProgramSpec spec, std::string source = {}, bool start = true);
+  /// Replaces a stopped program's definition: new spec and environment, fresh instances (not started).
+  void redefine_program(Program& program, ProgramSpec spec);
+  /// Changes the instance count: new instances are created (not started); surplus ones must be stopped.
+  void resize_program(Program& program, int instances);
+
+  /// Marks the instances wanted and starts them, or holds them `waiting` while their program's
+  /// dependencies are not up. Returns the spawn errors, "NAME:I: why; ...", empty when none.
+  std::string start_instances(const std::vector<Instance*>& instances);
+  /// Stops the instances, dependants before what they depend on (among the programs involved); each runs
+  /// after its instance stopped, done after all.
+  void stop_instances(const std::vector<Instance*>& instances, std::function<void(Instance&)> each,
+                      std::function<void()> done);
+  /// Why the program may not start yet ("waiting for db (db:0 is starting)"), or empty.
+  std::string dependency_blocker(const Program& program);
   Program* find(const std::string& name);
   /// Resolves "NAME", "NAME:I" and "all" to instances, in definition order, without duplicates.
   Result<std::vector<Instance*>> resolve(const std::vector<std::string>& targets);
   std::vector<std::unique_ptr<Program>>& programs() { return programs_; }
 
-  /// Stops every instance of the program, then forgets it; done runs after.
-  void remove_program(const std::string& name, std::function<void()> done);
+  /// Stops every instance of the programs (dependants first), then forgets them; done runs after.
+  void remove_programs(const std::vector<std::string>& names, std::function<void()> done);
   /// Stops everything in parallel (each honouring its kill timeout); done runs when all are gone.
   /// Instances keep `wanted`, so the next daemon brings the same set back.
   void stop_all(std::function<void()> done);
@@ -77,6 +104,10 @@ class Supervisor {
   /// and an environment is kilobytes.
   std::shared_ptr<const Environment> intern_environment(Environment env);
 
+  std::vector<AppliedFile>& applied_files() { return applied_files_; }
+  /// Records (or updates) a file apply loaded.
+  void remember_applied(const std::string& path, Environment base_env, bool prune);
+
   sd_event* loop() const { return loop_; }
   const Paths& paths() const { return paths_; }
   const CgroupSupport& cgroups() const { return cgroups_; }
@@ -86,6 +117,12 @@ class Supervisor {
   void on_output(Instance& instance, std::string_view stream, std::string_view bytes);
   void check_waiters();
   static int on_save(sd_event_source* s, void* self);
+  /// Starts `waiting` instances whose dependencies came up (deferred to the end of the loop iteration).
+  void schedule_dependency_check();
+  void release_waiting();
+  static int on_dependency_check(sd_event_source* s, void* self);
+  std::unique_ptr<Program> make_program(ProgramSpec spec);
+  void add_missing_instances(Program& program);
 
   sd_event* loop_;
   Paths paths_;
@@ -97,6 +134,8 @@ class Supervisor {
   std::vector<std::shared_ptr<StateWaiter>> waiters_;
   std::vector<LogFollower> followers_;
   sd_event_source* save_source_ = nullptr;
+  sd_event_source* dependency_source_ = nullptr;
+  std::vector<AppliedFile> applied_files_;
   bool restoring_ = false;
   std::string last_durable_state_;
   std::vector<std::weak_ptr<const Environment>> environments_;  // definitions + wanted flags as last fsynced

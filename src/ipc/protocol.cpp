@@ -7,9 +7,9 @@
 namespace tend {
 namespace {
 
-constexpr std::array<std::string_view, 10> kErrorCodeNames{
-    "bad_request", "unknown_command", "not_found", "exists",        "spawn_failed",
-    "permission_denied", "too_large", "timeout",   "shutting_down", "internal"};
+constexpr std::array<std::string_view, 11> kErrorCodeNames{
+    "bad_request",       "unknown_command", "not_found", "exists",         "spawn_failed", "permission_denied",
+    "too_large",         "timeout",         "shutting_down", "invalid_config", "internal"};
 
 Error bad_arg(const char* key, std::string_view expected) {
   return Error{EINVAL, fmt::format("argument '{}' must be {}", key, expected)};

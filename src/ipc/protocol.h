@@ -25,6 +25,7 @@ enum class ErrorCode {
   too_large,
   timeout,
   shutting_down,
+  invalid_config,
   internal,
 };
 

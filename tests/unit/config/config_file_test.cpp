@@ -54,9 +54,9 @@ TEST(ConfigFileTest, LoadsEveryKey) {
   EXPECT_EQ(web.spec.log_max_size, 1024u * 1024);
   EXPECT_EQ(web.spec.log_keep, 7);
   EXPECT_FALSE(web.spec.log_time);
-  EXPECT_EQ(web.depends_on, (std::vector<std::string>{"migrate"}));
-  EXPECT_TRUE(web.autostart);
-  EXPECT_FALSE(web.port_base);
+  EXPECT_EQ(web.spec.depends_on, (std::vector<std::string>{"migrate"}));
+  EXPECT_TRUE(web.spec.autostart);
+  EXPECT_FALSE(web.spec.port_base);
 
   const ProgramConfig& migrate = config->programs[1];
   EXPECT_TRUE(migrate.spec.shell);
@@ -70,8 +70,8 @@ TEST(ConfigFileTest, LoadsEveryKey) {
                                   {"HOME", "/home/u"}, {"SHARED", "from-defaults"}, {"LOG_LEVEL", "info"}}));
 
   const ProgramConfig& worker = config->programs[2];
-  EXPECT_FALSE(worker.autostart);
-  EXPECT_EQ(worker.depends_on, (std::vector<std::string>{"migrate", "web"}));
+  EXPECT_FALSE(worker.spec.autostart);
+  EXPECT_EQ(worker.spec.depends_on, (std::vector<std::string>{"migrate", "web"}));
   EXPECT_EQ(worker.spec.stop_signal, 3);
   EXPECT_EQ(worker.spec.log_max_size, 65536u);
   EXPECT_EQ(worker.spec.cwd, config_data());  // default: the file's directory
@@ -92,7 +92,7 @@ TEST(ConfigFileTest, DefaultsAreProgramSpecDefaults) {
   EXPECT_EQ(got.log_max_size, expected.log_max_size);
   EXPECT_EQ(got.cwd, expected.cwd);
   EXPECT_TRUE(got.env.empty());
-  EXPECT_TRUE(config->programs[0].autostart);
+  EXPECT_TRUE(config->programs[0].spec.autostart);
 }
 
 TEST(ConfigFileTest, EnvIsExactlyBasePlusFile) {

@@ -22,25 +22,25 @@ TEST(ProcfileTest, LoadsLikeForeman) {
   EXPECT_EQ(web.spec.cwd, config_data("procfile"));
   EXPECT_EQ(web.spec.env,
             (std::map<std::string, std::string>{{"HOME", "/home/u"}, {"RAILS_ENV", "production"}}));
-  EXPECT_EQ(web.port_base, 5000);
+  EXPECT_EQ(web.spec.port_base, 5000);
   EXPECT_EQ(config->programs[1].spec.name, "worker");
   EXPECT_EQ(config->programs[1].spec.command, std::vector<std::string>{"bundle exec sidekiq -q default"});
-  EXPECT_EQ(config->programs[1].port_base, 5100);
+  EXPECT_EQ(config->programs[1].spec.port_base, 5100);
   EXPECT_EQ(config->programs[2].spec.name, "release");
-  EXPECT_EQ(config->programs[2].port_base, 5200);
+  EXPECT_EQ(config->programs[2].spec.port_base, 5200);
 }
 
 TEST(ProcfileTest, PortFromDotenvIsTheBase) {
   auto config = load_procfile(config_data("procfile_port/Procfile"), {});
   ASSERT_TRUE(config.ok());
-  EXPECT_EQ(config->programs[0].port_base, 3000);
-  EXPECT_EQ(config->programs[1].port_base, 3100);
+  EXPECT_EQ(config->programs[0].spec.port_base, 3000);
+  EXPECT_EQ(config->programs[1].spec.port_base, 3100);
 }
 
 TEST(ProcfileTest, PortFromTheEnvironmentIsTheBase) {
   auto config = parse_procfile("web: ./server\n", "/nonexistent/Procfile", {{"PORT", "8000"}});
   ASSERT_TRUE(config.ok());
-  EXPECT_EQ(config->programs[0].port_base, 8000);
+  EXPECT_EQ(config->programs[0].spec.port_base, 8000);
 }
 
 TEST(ProcfileTest, MalformedLinesAndDuplicates) {
