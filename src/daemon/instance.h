@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/program_spec.h"
+#include "daemon/event_sink.h"
 #include "daemon/fd_holder.h"
 #include "core/restart_policy.h"
 #include "core/state.h"
@@ -41,6 +42,8 @@ struct InstanceServices {
   std::function<void(pid_t, Instance*)> track_pid;
   /// Keeps copies of output pipes so children survive a daemon crash with their logs intact (may be null).
   FdHolder* fd_holder = nullptr;
+  /// Where notable happenings are recorded (never null once the supervisor is constructed).
+  EventSink* events = nullptr;
   /// The RLIMIT_NOFILE soft limit children get (the daemon raises its own to serve thousands of pipes).
   long child_nofile_soft = -1;
 };

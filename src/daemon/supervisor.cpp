@@ -14,6 +14,7 @@ Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHol
                        long child_nofile_soft)
     : loop_(loop), paths_(std::move(paths)), cgroups_(std::move(cgroups)) {
   services_.fd_holder = fd_holder;
+  services_.events = &log_events_;
   services_.child_nofile_soft = child_nofile_soft;
   services_.loop = loop_;
   services_.clock = &clock_;

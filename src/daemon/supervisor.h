@@ -108,6 +108,10 @@ class Supervisor {
   /// Records (or updates) a file apply loaded.
   void remember_applied(const std::string& path, Environment base_env, bool prune);
 
+  /// Where events go; replace_events swaps in another sink (the default writes to the daemon log).
+  EventSink& events() { return *services_.events; }
+  void replace_events(EventSink* sink) { services_.events = sink ? sink : &log_events_; }
+
   sd_event* loop() const { return loop_; }
   const Paths& paths() const { return paths_; }
   const CgroupSupport& cgroups() const { return cgroups_; }
@@ -128,6 +132,7 @@ class Supervisor {
   Paths paths_;
   CgroupSupport cgroups_;
   SteadyClock clock_;
+  DaemonLogEvents log_events_;
   InstanceServices services_;
   std::vector<std::unique_ptr<Program>> programs_;
   std::unordered_map<pid_t, Instance*> pids_;
