@@ -23,7 +23,9 @@ void print_table(const nlohmann::json& instances) {
   for (const auto& i : instances) {
     bool running = !i["pid"].is_null();
     std::string exit = last_exit(i);
-    if (i["state"] == "failed" && !i["reason"].is_null()) exit = i["reason"].get<std::string>();
+    // For these states the reason says more than the last exit: why it gave up, what it waits for.
+    if ((i["state"] == "failed" || i["state"] == "waiting") && !i["reason"].is_null())
+      exit = i["reason"].get<std::string>();
     fmt::print(kRow, i["name"].get<std::string>(), i["instance"].get<int>(),
                running ? i["pid"].dump() : "-", i["state"].get<std::string>(),
                i["kernel_state"].is_null() ? "-" : i["kernel_state"].get<std::string>(),

@@ -10,10 +10,11 @@ namespace tend {
 
 namespace {
 
-/// Up, as far as a dependant is concerned: running, or a one-shot that finished successfully.
+/// Up, as far as a dependant is concerned: finished with exit 0, or running — except for a one-shot
+/// (restart = never): a migration that is still running is not done, however long it has been up.
 bool satisfies_dependants(const Instance& inst) {
-  if (inst.state() == State::running) return true;
-  return inst.state() == State::exited && inst.last_exit() && inst.last_exit()->exit_code == 0;
+  if (inst.state() == State::exited) return inst.last_exit() && inst.last_exit()->exit_code == 0;
+  return inst.state() == State::running && inst.spec().restart.mode != RestartMode::never;
 }
 
 /// One program's share of an ordered stop.
