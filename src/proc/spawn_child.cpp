@@ -1,7 +1,5 @@
 #include "proc/spawn_child.h"
 
-#include <fmt/format.h>
-
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -92,13 +90,11 @@ std::string describe_child_failure(const ChildReport& report, const std::string&
                                    const std::string& cwd, int nice) {
   auto step = static_cast<ChildStep>(report.step);
   bool known = report.step >= 0 && report.step < int(std::size(kStepNames));
-  std::string_view what = known ? kStepNames[report.step] : "set up child";
-  // Formatted rather than concatenated: GCC 12 at -O3 misreads `" " + std::string` as an overlapping memcpy
-  // (-Werror=restrict, GCC bug 105329).
-  if (step == ChildStep::exec) return fmt::format("{} {}: {}", what, argv0, std::strerror(report.err));
-  if (step == ChildStep::chdir) return fmt::format("{} {}: {}", what, cwd, std::strerror(report.err));
-  if (step == ChildStep::nice) return fmt::format("{} {}: {}", what, nice, std::strerror(report.err));
-  return fmt::format("{}: {}", what, std::strerror(report.err));
+  std::string what = known ? kStepNames[report.step] : "set up child";
+  if (step == ChildStep::exec) what += " " + argv0;
+  if (step == ChildStep::chdir) what += " " + cwd;
+  if (step == ChildStep::nice) what += " " + std::to_string(nice);
+  return what + ": " + std::strerror(report.err);
 }
 
 }  // namespace tend
