@@ -22,10 +22,7 @@ std::string printable(std::string_view text) {
 
 std::string format_zombie_age(const std::optional<std::chrono::milliseconds>& age) {
   if (!age) return "?";
-  auto ms = age->count();
-  if (ms < 1000) return fmt::format("{}ms", ms);
-  if (ms < 60'000) return fmt::format("{}.{}s", ms / 1000, (ms % 1000) / 100);
-  return format_uptime(*age);
+  return format_elapsed(*age);
 }
 
 std::string format_zombies_table(const std::vector<Zombie>& zombies) {

@@ -96,6 +96,15 @@ std::string describe_open_flags(int flags) {
   return out;
 }
 
+Result<int> count_proc_fds(pid_t pid) {
+  std::string dir = proc_dir(pid);
+  auto fds = open_dir(dir, "fd");
+  if (!fds) return fds.error();
+  int count = 0;
+  while (dirent* entry = ::readdir(fds->get())) count += entry->d_name[0] != '.';
+  return pid == ::getpid() ? count - 1 : count;  // our own listing holds one more: the directory
+}
+
 Result<std::vector<ProcFd>> read_proc_fds(pid_t pid, bool with_info) {
   std::string dir = proc_dir(pid);
   auto fds = open_dir(dir, "fd");

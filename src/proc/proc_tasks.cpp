@@ -35,6 +35,27 @@ Result<ProcStat> read_task_stat(pid_t pid, pid_t tid) {
   return parse_proc_stat(*text);
 }
 
+Result<ContextSwitches> read_context_switches(pid_t pid, long threads) {
+  if (threads <= 1) {
+    auto status = read_proc_status(pid);
+    if (!status) return status.error();
+    return ContextSwitches{status->voluntary_ctxt_switches.value_or(0), status->nonvoluntary_ctxt_switches.value_or(0)};
+  }
+  std::string dir = proc_dir(pid);
+  std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
+  if (!tasks) return proc_error(dir, "task", errno);
+  ContextSwitches sum;
+  while (dirent* entry = ::readdir(tasks.get())) {
+    auto tid = parse_u64(entry->d_name);
+    if (!tid) continue;
+    auto status = read_task_status(pid, pid_t(*tid));
+    if (!status) continue;  // the thread exited after readdir saw it
+    sum.voluntary += status->voluntary_ctxt_switches.value_or(0);
+    sum.nonvoluntary += status->nonvoluntary_ctxt_switches.value_or(0);
+  }
+  return sum;
+}
+
 Result<std::vector<ProcTask>> read_proc_tasks(pid_t pid) {
   std::string dir = proc_dir(pid);
   std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);

@@ -38,4 +38,14 @@ Result<std::vector<ProcTask>> read_proc_tasks(pid_t pid);
 /// Reads /proc/PID/task/TID/stat; kProcVanished when the thread is gone.
 Result<ProcStat> read_task_stat(pid_t pid, pid_t tid);
 
+/// Context switches of a whole process.
+struct ContextSwitches {
+  std::uint64_t voluntary = 0;
+  std::uint64_t nonvoluntary = 0;
+};
+/// The kernel counts switches per thread (/proc/PID/status shows the main thread's only), so this sums
+/// /proc/PID/task/*/status when the process has more than one thread. Threads that already exited took
+/// their counts with them. kProcVanished when the process is gone.
+Result<ContextSwitches> read_context_switches(pid_t pid, long threads);
+
 }  // namespace tend

@@ -57,6 +57,26 @@ TEST(ProcTasksTest, ListsItsOwnThreads) {
   EXPECT_TRUE(it->voluntary_ctxt_switches.has_value());
 }
 
+TEST(ProcTasksTest, ContextSwitchesAreSummedOverThreads) {
+  std::promise<pid_t> started;
+  std::promise<void> release;
+  std::thread worker([&] {
+    started.set_value(pid_t(::syscall(SYS_gettid)));
+    release.get_future().wait();
+  });
+  pid_t worker_tid = started.get_future().get();
+  auto main_only = read_task_status(::getpid(), ::getpid());
+  auto worker_status = read_task_status(::getpid(), worker_tid);
+  auto sum = read_context_switches(::getpid(), 2);
+  release.set_value();
+  worker.join();
+  ASSERT_TRUE(main_only.ok() && worker_status.ok() && sum.ok());
+  EXPECT_GE(sum->voluntary, *main_only->voluntary_ctxt_switches + *worker_status->voluntary_ctxt_switches);
+  auto single = read_context_switches(::getpid(), 1);
+  ASSERT_TRUE(single.ok());
+  EXPECT_GE(single->voluntary, *main_only->voluntary_ctxt_switches);
+}
+
 TEST(ProcTasksTest, ReportsAVanishedProcess) {
   pid_t child = ::fork();
   if (child == 0) ::_exit(0);
@@ -65,6 +85,8 @@ TEST(ProcTasksTest, ReportsAVanishedProcess) {
   ASSERT_FALSE(tasks.ok());
   EXPECT_EQ(tasks.error().code, kProcVanished);
   EXPECT_EQ(read_task_stat(child, child).error().code, kProcVanished);
+  EXPECT_EQ(read_context_switches(child, 1).error().code, kProcVanished);
+  EXPECT_EQ(read_context_switches(child, 4).error().code, kProcVanished);
 }
 
 }  // namespace
