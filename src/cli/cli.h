@@ -52,5 +52,10 @@ void add_zombies(CLI::App& app, Context& ctx);  // reads /proc, needs no daemon
 void add_import(CLI::App& app, Context& ctx);  // import pm2, import supervisord
 void add_startup(CLI::App& app, Context& ctx);
 void add_apply(CLI::App& app, Context& ctx);  // apply, reload-config
+void add_events(CLI::App& app, Context& ctx);
+void add_inspect(CLI::App& app, Context& ctx);
+void add_tree(CLI::App& app, Context& ctx);
+void add_top(CLI::App& app, Context& ctx);
+void add_metrics(CLI::App& app, Context& ctx);
 
 }  // namespace tend::cli

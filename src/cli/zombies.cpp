@@ -5,20 +5,10 @@
 #include <fmt/format.h>
 
 #include "cli/cli.h"
+#include "cli/text.h"
 #include "util/units.h"
 
 namespace tend::cli {
-namespace {
-
-// A process picks its own name and argv: control characters (a newline in a name) would break the table.
-std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return out;
-}
-
-}  // namespace
 
 std::string format_zombie_age(const std::optional<std::chrono::milliseconds>& age) {
   if (!age) return "?";

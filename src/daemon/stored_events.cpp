@@ -113,6 +113,13 @@ Result<std::vector<StoredEvent>> StoredEvents::query(const EventQuery& query) {
   return store_->query(query);
 }
 
+std::optional<std::int64_t> StoredEvents::count() {
+  flush();
+  if (!store_) return std::nullopt;
+  auto n = store_->count();
+  return n ? std::optional(*n) : std::nullopt;
+}
+
 void StoredEvents::follow(const std::shared_ptr<Connection>& conn, nlohmann::json request_id, EventQuery query) {
   followers_.push_back({conn, std::move(request_id), std::move(query)});
 }

@@ -37,6 +37,8 @@ class StoredEvents final : public EventSink {
   void follow(const std::shared_ptr<Connection>& conn, nlohmann::json request_id, EventQuery query);
   void forget_connection(Connection& conn);
 
+  /// Events in the store; nullopt without one.
+  std::optional<std::int64_t> count();
   bool stored() const { return store_.has_value(); }
   const std::string& store_error() const { return store_error_; }
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "proc/proc_files.h"
+#include "proc/proc_scan.h"
 #include "proc/proc_text.h"
 
 namespace tend {
@@ -54,6 +55,34 @@ Result<ContextSwitches> read_context_switches(pid_t pid, long threads) {
     sum.nonvoluntary += status->nonvoluntary_ctxt_switches.value_or(0);
   }
   return sum;
+}
+
+Result<std::vector<pid_t>> read_children(pid_t pid) {
+  std::string dir = proc_dir(pid);
+  std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
+  if (!tasks) return proc_error(dir, "task", errno);
+  std::vector<pid_t> out;
+  while (dirent* entry = ::readdir(tasks.get())) {
+    auto tid = parse_u64(entry->d_name);
+    if (!tid) continue;
+    auto text = read_proc_text(proc_task_dir(pid, pid_t(*tid)), "children");
+    if (!text && text.error().code == ENOENT) {
+      auto all = scan_processes();
+      if (!all) return all.error();
+      out.clear();
+      for (const auto& p : *all)
+        if (p.ppid == pid) out.push_back(p.pid);
+      return out;
+    }
+    if (!text) continue;  // the thread exited
+    for (std::string_view rest = *text; !(rest = trim(rest)).empty();) {
+      size_t end = rest.find(' ');
+      if (auto child = parse_u64(rest.substr(0, end))) out.push_back(pid_t(*child));
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Result<std::vector<ProcTask>> read_proc_tasks(pid_t pid) {

@@ -48,4 +48,8 @@ struct ContextSwitches {
 /// their counts with them. kProcVanished when the process is gone.
 Result<ContextSwitches> read_context_switches(pid_t pid, long threads);
 
+/// The children of process pid, from /proc/PID/task/*/children (every thread's own children), else — on a
+/// kernel without CONFIG_PROC_CHILDREN — from a scan of every process's parent. kProcVanished when gone.
+Result<std::vector<pid_t>> read_children(pid_t pid);
+
 }  // namespace tend

@@ -185,10 +185,12 @@ Result<std::vector<StoredEvent>> EventStore::query(const EventQuery& q) {
     where += ")";
   }
   std::string columns = "id, time_ms, kind, program, instance, message, data";
-  std::string sql = q.limit == 0 ? fmt::format("SELECT {} FROM events WHERE {} ORDER BY id", columns, where)
-                                 : fmt::format("SELECT * FROM (SELECT {} FROM events WHERE {} ORDER BY id DESC "
-                                               "LIMIT {}) ORDER BY id",
-                                               columns, where, q.limit);
+  std::string sql = fmt::format("SELECT {} FROM events WHERE {} ORDER BY id", columns, where);
+  if (q.limit > 0 && q.newest)
+    sql = fmt::format("SELECT * FROM (SELECT {} FROM events WHERE {} ORDER BY id DESC LIMIT {}) ORDER BY id",
+                      columns, where, q.limit);
+  else if (q.limit > 0)
+    sql += fmt::format(" LIMIT {}", q.limit);
   auto stmt = db_.prepare(sql);
   if (!stmt) return stmt.error();
   int bind = 1;

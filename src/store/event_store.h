@@ -35,7 +35,8 @@ struct EventQuery {
   std::string program;
   int instance = -1;
   std::vector<std::string> kinds;
-  std::size_t limit = 0;  // 0: all; otherwise only the newest `limit` (still returned oldest first)
+  std::size_t limit = 0;  // 0: all; otherwise at most this many
+  bool newest = true;     // with a limit: the newest ones (still returned oldest first), else the oldest
 };
 
 /// True when the event matches the query's program, instance and kinds (not its time, id or limit), for

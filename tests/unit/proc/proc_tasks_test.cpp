@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,6 +76,30 @@ TEST(ProcTasksTest, ContextSwitchesAreSummedOverThreads) {
   auto single = read_context_switches(::getpid(), 1);
   ASSERT_TRUE(single.ok());
   EXPECT_GE(single->voluntary, *main_only->voluntary_ctxt_switches);
+}
+
+TEST(ProcTasksTest, ListsChildrenOfEveryThread) {
+  pid_t first = ::fork();
+  if (first == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  pid_t from_thread = -1;
+  std::thread([&] {
+    from_thread = ::fork();
+    if (from_thread == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+  }).join();
+  auto children = read_children(::getpid());
+  ::kill(first, SIGKILL);
+  ::kill(from_thread, SIGKILL);
+  ::waitpid(first, nullptr, 0);
+  ::waitpid(from_thread, nullptr, 0);
+  ASSERT_TRUE(children.ok()) << children.error().message;
+  EXPECT_NE(std::find(children->begin(), children->end(), first), children->end());
+  EXPECT_NE(std::find(children->begin(), children->end(), from_thread), children->end());
 }
 
 TEST(ProcTasksTest, ReportsAVanishedProcess) {

@@ -73,6 +73,12 @@ TEST(EventStoreTest, LimitKeepsTheNewestInOrder) {
   ASSERT_EQ(got->size(), 3u);
   EXPECT_EQ((*got)[0].time_ms, 7);
   EXPECT_EQ((*got)[2].time_ms, 9);
+  q.newest = false;  // pages, oldest first
+  q.after_id = (*store->query(q))[1].id;
+  got = store->query(q);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->size(), 3u);
+  EXPECT_EQ((*got)[0].time_ms, 2);
 }
 
 TEST(EventStoreTest, SurvivesReopeningAndReadsOnlyWhileAWriterHasItOpen) {
