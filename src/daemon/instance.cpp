@@ -135,6 +135,7 @@ Status Instance::spawn_now() {
   }
   pid_ = child->pid;
   pgid_ = child->pid;  // spawn() made it a session (and group) leader
+  last_pgid_ = pgid_;
   pidfd_ = std::move(child->pidfd);
   adopted_ = false;
   open_stat();
@@ -251,9 +252,10 @@ void Instance::record_exit(const ExitInfo& exit, Millis run_time) {
                              {"started_ms", started_wall_ms_}}});
 }
 
-void Instance::restart_gracefully() {
+void Instance::restart_gracefully(std::string why) {
   if (state_ != State::running && state_ != State::starting) return;
   ++restarts_;
+  stop_cause_ = std::move(why);
   stop([](Instance& self) {
     if (self.wanted()) (void)self.start();
   });
@@ -278,7 +280,9 @@ void Instance::stop(StopDone done) {
       uptime_timer_.cancel();
       main_exited_ = false;
       killed_ = false;
-      change_state(State::stopping, fmt::format("sent {}", signal_name(spec_.stop_signal)));
+      change_state(State::stopping, fmt::format("{}{}sent {}", stop_cause_, stop_cause_.empty() ? "" : ": ",
+                                                signal_name(spec_.stop_signal)));
+      stop_cause_.clear();
       if (signal_tree(pgid_, cgroup_, spec_.stop_signal) == 0 && pidfd_)
         (void)pidfd_signal(pidfd_.get(), spec_.stop_signal);
       kill_timer_.arm(spec_.kill_timeout);
@@ -413,6 +417,7 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
   }
   pid_ = alive->pid;
   pgid_ = alive->pgrp;
+  last_pgid_ = pgid_;
   pidfd_ = std::move(*fd);
   cgroup_ = cgroup;
   start_ticks_ = alive->starttime_ticks;
@@ -434,6 +439,11 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
 
 void Instance::open_stat() {
   stat_fd_.reset(::open(fmt::format("/proc/{}/stat", pid_).c_str(), O_RDONLY | O_CLOEXEC));
+}
+
+std::string Instance::cgroup_dir() const {
+  if (!services_.cgroups->available) return {};
+  return fmt::format("{}/{}-{}", services_.cgroups->base, spec_.name, index_);
 }
 
 Reading Instance::start_reading() const {

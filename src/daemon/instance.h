@@ -95,8 +95,9 @@ class Instance {
   /// Rotates the log files now.
   void rotate_logs();
   /// An automatic restart that is not an exit (memory limit): the normal stop steps, then a start, unless
-  /// someone stopped the instance meanwhile. Counts as a restart.
-  void restart_gracefully();
+  /// someone stopped the instance meanwhile. Counts as a restart; why becomes part of the stopping reason.
+  /// Not subject to backoff: each memory restart already takes two samples above the limit.
+  void restart_gracefully(std::string why);
 
   /// Restores from state.json: adopts a still-alive process (identified by pid + start time), or notes it gone.
   /// An adopted process's output pipes are taken from held_fds (what the fd holder kept). Returns true when
@@ -117,6 +118,10 @@ class Instance {
   const std::string& reason() const { return reason_; }
   const std::optional<ExitInfo>& last_exit() const { return last_exit_; }
   pid_t pgid() const { return pgid_; }
+  /// The process group of the latest run, kept after it ended (leftovers and orphans still carry it).
+  pid_t last_pgid() const { return last_pgid_; }
+  /// The cgroup directory its runs use (the same for every run), or empty without cgroups.
+  std::string cgroup_dir() const;
   const Cgroup& cgroup() const { return cgroup_; }
   MonoTime state_since() const { return state_since_; }
   std::int64_t started_wall_ms() const { return started_wall_ms_; }
@@ -166,6 +171,7 @@ class Instance {
 
   pid_t pid_ = -1;
   pid_t pgid_ = -1;
+  pid_t last_pgid_ = -1;
   UniqueFd pidfd_;
   UniqueFd stat_fd_;  // /proc/PID/stat kept open: `ls` re-reads it with one pread instead of open+read+close
   std::uint64_t start_ticks_ = 0;
@@ -190,6 +196,7 @@ class Instance {
   bool main_exited_ = false;
   bool killed_ = false;
   std::vector<StopDone> stop_waiters_;
+  std::string stop_cause_;  // why the next stop happens, when not at a user's request
   // A cache of the last /proc reading rather than state: a one-shot reader (`ls`, const) refreshes it.
   mutable SampleState sample_;
 };

@@ -198,7 +198,7 @@ void Sampler::sweep() {
   // Restarting changes states (and so, through the listener, the set of consumers): done after the loop.
   for (const auto& [name, index] : to_restart)
     if (Program* p = supervisor_.find(name); p && index < int(p->instances.size()))
-      p->instances[size_t(index)]->restart_gracefully();
+      p->instances[size_t(index)]->restart_gracefully("RSS above max_memory");
   last_cpu_ns_ = thread_cpu_ns() - cpu_before;
   cpu_ns_total_ += last_cpu_ns_;
   last_instances_ = read_count;

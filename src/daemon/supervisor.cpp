@@ -224,7 +224,7 @@ std::string Supervisor::orphan_origin(pid_t pid) {
   std::vector<OriginCandidate> candidates;
   for (auto& p : programs_)
     for (auto& inst : p->instances)
-      candidates.push_back({inst->label(), inst->cgroup().path(), inst->pid() > 0 ? inst->pgid() : 0});
+      candidates.push_back({inst->label(), inst->cgroup_dir(), std::max(inst->last_pgid(), 0)});
   return match_origin(*facts, candidates).value_or("");
 }
 

@@ -28,7 +28,7 @@ struct OrphanFacts {
 struct OriginCandidate {
   std::string label;   // "web:0"
   std::string cgroup;  // the instance's cgroup directory (absolute, under the mount), or empty
-  pid_t pgid = 0;      // its process group (= its main pid, a session leader); 0 when it has no process
+  pid_t pgid = 0;      // the process group of its latest run (= that run's main pid, a session leader); 0: none
 };
 
 /// The label of the instance the process came from, or nullopt: its cgroup when both have one, else a

@@ -148,15 +148,16 @@ std::string top_row(const InstanceSnapshot& s, int width) {
 std::string top_title(const TopModel& model, long interval_ms, int width) {
   int running = 0;
   for (const auto& r : model.rows()) running += r.pid.has_value();
-  std::string filter = model.filter().empty() ? "" : fmt::format(", filter \"{}\"", printable(model.filter()));
-  return fit(fmt::format("tend top: {} instances, {} with a process; every {}; sorted by {}{}{}", model.rows().size(),
-                         running, format_duration(Millis(interval_ms)), column_name(model.sort_column()),
-                         model.descending() ? " (descending)" : "", filter),
+  std::string filter = model.filter().empty() ? "" : fmt::format("  filter \"{}\"", printable(model.filter()));
+  size_t n = model.rows().size();
+  return fit(fmt::format("tend top  {} instance{}, {} up  every {}  sort {} {}{}", n, n == 1 ? "" : "s", running,
+                         format_duration(Millis(interval_ms)), column_name(model.sort_column()),
+                         model.descending() ? "v" : "^", filter),
              width);
 }
 
 std::string top_help(int width) {
-  return fit("q quit  / filter  Enter logs  arrows select  sort: c m t f w r n p s (again: reverse)", width);
+  return fit("q quit  / filter  Enter logs  j k select  sort c m t f w r n p s (twice: reverse)", width);
 }
 
 }  // namespace tend
