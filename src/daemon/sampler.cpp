@@ -158,21 +158,18 @@ InstanceSnapshot Sampler::read(Instance& inst, unsigned parts, bool periodic) {
 }
 
 bool Sampler::over_memory_limit(Instance& inst, const InstanceSnapshot& s) {
-  SampleState& state = inst.sample_state();
-  if (!inst.spec().max_memory || !s.rss_bytes || *s.rss_bytes <= *inst.spec().max_memory ||
-      (inst.state() != State::running && inst.state() != State::starting)) {
-    state.over_limit = 0;
-    return false;
-  }
-  if (++state.over_limit < 2) return false;
-  state.over_limit = 0;
+  bool eligible = inst.state() == State::running || inst.state() == State::starting;
+  if (!note_memory_sample(inst.sample_state(), s.rss_bytes, inst.spec().max_memory, eligible)) return false;
   supervisor_.events().record(
       {std::string(kEventMemoryLimit), s.program, s.instance,
-       fmt::format("RSS {} above max_memory {} for 2 samples (pid {}); restarting", format_size(*s.rss_bytes),
-                   format_size(*inst.spec().max_memory), *s.pid),
-       {{"pid", *s.pid}, {"rss_bytes", *s.rss_bytes}, {"max_memory", *inst.spec().max_memory}, {"samples", 2}}});
-  log_warning("{}: RSS {} above max_memory {} for 2 samples; restarting", inst.label(), format_size(*s.rss_bytes),
-              format_size(*inst.spec().max_memory));
+       fmt::format("RSS {} above max_memory {} for {} samples (pid {}); restarting", format_size(*s.rss_bytes),
+                   format_size(*inst.spec().max_memory), kMemorySamplesOverLimit, *s.pid),
+       {{"pid", *s.pid},
+        {"rss_bytes", *s.rss_bytes},
+        {"max_memory", *inst.spec().max_memory},
+        {"samples", kMemorySamplesOverLimit}}});
+  log_warning("{}: RSS {} above max_memory {} for {} samples; restarting", inst.label(), format_size(*s.rss_bytes),
+              format_size(*inst.spec().max_memory), kMemorySamplesOverLimit);
   return true;
 }
 

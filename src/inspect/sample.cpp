@@ -12,6 +12,17 @@ std::int32_t to_ms(std::int64_t ns) { return std::int32_t(ns / 1'000'000); }
 
 }  // namespace
 
+bool note_memory_sample(SampleState& state, std::optional<std::uint64_t> rss, std::optional<std::uint64_t> limit,
+                        bool eligible) {
+  if (!eligible || !rss || !limit || *rss <= *limit) {
+    state.over_limit = 0;
+    return false;
+  }
+  if (++state.over_limit < kMemorySamplesOverLimit) return false;
+  state.over_limit = 0;
+  return true;
+}
+
 Reading start_reading(pid_t pid, std::int64_t started_at_ns) {
   Reading r;
   r.pid = pid;

@@ -53,6 +53,13 @@ inline constexpr std::int64_t kMinOneShotIntervalNs = 200'000'000;
 void take_reading(SampleState& state, const Reading& now, const Reading& start, long ticks_per_second,
                   bool periodic);
 
+/// Counts one periodic sample towards a memory limit: true when RSS is above limit for the second sample in
+/// a row (the count then starts over: a restart follows). A sample of an ineligible instance (not starting
+/// or running), without a limit or without an RSS reading, resets the count.
+inline constexpr int kMemorySamplesOverLimit = 2;
+bool note_memory_sample(SampleState& state, std::optional<std::uint64_t> rss, std::optional<std::uint64_t> limit,
+                        bool eligible);
+
 /// The figure as an optional (NaN → nullopt), for JSON and tables.
 inline std::optional<double> known(float value) {
   return std::isnan(value) ? std::nullopt : std::optional<double>(value);

@@ -10,10 +10,10 @@
 namespace tend {
 namespace {
 
-// The fixed columns after NAME:I, each with its width: 61 columns with their separators, which leaves
-// NAME:I 18 columns in 80.
+// The fixed columns after NAME:I, each with its width: 60 columns with the spaces between them, which
+// leaves NAME:I 19 columns in 80.
 constexpr auto kFixed = "{:>7} {:<8} {:>6} {:>7} {:>4} {:>5} {:>7} {:>9}";
-constexpr int kFixedWidth = 7 + 8 + 6 + 7 + 4 + 5 + 7 + 9 + 8;
+constexpr int kFixedWidth = 7 + 8 + 6 + 7 + 4 + 5 + 7 + 9 + 7;
 
 int name_width(int width) { return std::max(12, width - kFixedWidth - 1); }
 

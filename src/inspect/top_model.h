@@ -47,7 +47,7 @@ class TopModel {
 };
 
 /// The column header at width columns; the sort column is marked with "v" (descending) or "^". NAME:I takes
-/// what the fixed columns leave (18 of 80), at least 12.
+/// what the fixed columns leave (19 of 80), at least 12.
 std::string top_header(int width, TopColumn sort, bool descending);
 /// One instance at width columns: NAME:I PID STATE CPU% RSS THR FDS CSW/S RESTARTS ("-" when unknown).
 std::string top_row(const InstanceSnapshot& s, int width);

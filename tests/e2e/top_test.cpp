@@ -31,8 +31,8 @@ class Tmux {
     args.insert(args.end(), keys.begin(), keys.end());
     run(args);
   }
-  /// "1 0" once the command in the pane exited with status 0 (remain-on-exit keeps the pane).
-  std::string pane_status() { return run({"display-message", "-p", "-t", "top", "#{pane_dead} #{pane_dead_status}"}).out; }
+  /// "1" once the command in the pane has exited (remain-on-exit keeps the pane).
+  std::string pane_dead() { return run({"display-message", "-p", "-t", "top", "#{pane_dead}"}).out; }
   pid_t server_pid() { return pid_t(std::atol(run({"display-message", "-p", "#{pid}"}).out.c_str())); }
 
  private:
@@ -55,17 +55,25 @@ class TopTest : public TendTest {
     TendTest::TearDown();
   }
 
-  /// Starts `tend top` in an 80x24 window named "top".
+  /// Starts `tend top` in an 80x24 window named "top", under t_status, which records how it ended.
   void open_top(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args{"new-session", "-d", "-s", "top", "-x", "80", "-y", "24", "-e", "TEND_HOME=" + home_,
+    std::vector<std::string> args{"new-session", "-d", "-s", "top", "-x", "80", "-y", "24",
+                                  "-e", "TEND_HOME=" + home_, helper_path("t_status"), status_file(),
                                   TEND_BINARY, "top", "--interval", "200ms"};
     args.insert(args.end(), extra.begin(), extra.end());
     RunResult r = tmux_->run(args);
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     track_pid(tmux_->server_pid());
   }
+  std::string status_file() const { return home_ + "/top.status"; }
+  /// top exited with status 0 and gave the terminal back: the alternate screen is gone, so the pane no
+  /// longer shows the table.
   bool exited_cleanly() {
-    return wait_until([&] { return tmux_->pane_status() == "1 0\n"; }, Ms(10000), Ms(50));
+    if (!wait_until([&] { return file_exists(status_file()); }, Ms(10000), Ms(50))) return false;
+    EXPECT_EQ(read_file(status_file()), "exit 0\n");
+    EXPECT_TRUE(wait_until([&] { return tmux_->pane_dead() == "1\n"; }, Ms(5000), Ms(50)));
+    EXPECT_EQ(tmux_->screen().find("NAME:I"), std::string::npos) << tmux_->screen();
+    return read_file(status_file()) == "exit 0\n";
   }
   std::optional<Tmux> tmux_;
 };
@@ -106,7 +114,7 @@ TEST_F(TopTest, ShowsTheProgramsSortsFiltersShowsLogsAndQuits) {
   ASSERT_TRUE(tmux_->screen_shows("NAME:I")) << tmux_->screen();
 
   tmux_->keys({"q"});
-  EXPECT_TRUE(exited_cleanly()) << tmux_->pane_status() << tmux_->screen();
+  EXPECT_TRUE(exited_cleanly()) << tmux_->screen();
 }
 
 TEST_F(TopTest, CtrlCAndResizeAreHandled) {
@@ -114,13 +122,13 @@ TEST_F(TopTest, CtrlCAndResizeAreHandled) {
   open_top();
   ASSERT_TRUE(tmux_->screen_shows("one:0")) << tmux_->screen();
   ASSERT_EQ(tmux_->run({"resize-window", "-t", "top", "-x", "100", "-y", "30"}).exit_code, 0);
-  // Redrawn at the new width: NAME:I widens by the 20 columns gained (17 spaces before PID at 80 columns).
-  EXPECT_TRUE(tmux_->screen_shows("NAME:I" + std::string(37, ' ') + "PID")) << tmux_->screen();
+  // Redrawn at the new width: NAME:I widens by the 20 columns gained (18 spaces before PID at 80 columns).
+  EXPECT_TRUE(tmux_->screen_shows("NAME:I" + std::string(38, ' ') + "PID")) << tmux_->screen();
   ASSERT_EQ(tmux_->run({"resize-window", "-t", "top", "-x", "60", "-y", "10"}).exit_code, 0);
   EXPECT_TRUE(tmux_->screen_shows("one:0")) << tmux_->screen();
-  EXPECT_EQ(tmux_->pane_status(), "0 \n");
+  EXPECT_EQ(tmux_->pane_dead(), "0\n");
   tmux_->keys({"C-c"});
-  EXPECT_TRUE(exited_cleanly()) << tmux_->pane_status() << tmux_->screen();
+  EXPECT_TRUE(exited_cleanly()) << tmux_->screen();
   // With the viewer gone, the daemon stops sampling.
   EXPECT_TRUE(wait_until([&] { return tend({"metrics"}).out.find("tend_sampler_active 0\n") != std::string::npos; },
                          Ms(5000), Ms(50)));

@@ -104,6 +104,22 @@ TEST(SampleTest, CountersGoingBackwardsGiveZero) {
   EXPECT_FLOAT_EQ(s.figures.nonvoluntary_per_s, 10);
 }
 
+TEST(SampleTest, MemoryLimitNeedsTwoConsecutiveSamplesAbove) {
+  SampleState s;
+  std::optional<std::uint64_t> limit = 100;
+  EXPECT_FALSE(note_memory_sample(s, 150, limit, true));
+  EXPECT_FALSE(note_memory_sample(s, 90, limit, true));  // back under: starts over
+  EXPECT_FALSE(note_memory_sample(s, 150, limit, true));
+  EXPECT_TRUE(note_memory_sample(s, 150, limit, true));
+  EXPECT_EQ(s.over_limit, 0);  // a restart follows; counting starts over
+  EXPECT_FALSE(note_memory_sample(s, 100, limit, true));  // at the limit is not above it
+  EXPECT_FALSE(note_memory_sample(s, 150, limit, true));
+  EXPECT_FALSE(note_memory_sample(s, 150, limit, false));  // stopping: not counted, and the count resets
+  EXPECT_FALSE(note_memory_sample(s, 150, limit, true));
+  EXPECT_FALSE(note_memory_sample(s, std::nullopt, limit, true));
+  EXPECT_FALSE(note_memory_sample(s, 150, std::nullopt, true));
+}
+
 TEST(SampleTest, KnownTurnsNanIntoNullopt) {
   EXPECT_FALSE(known(NAN));
   EXPECT_EQ(known(2.5f), 2.5);
