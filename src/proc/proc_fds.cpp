@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -98,6 +99,10 @@ std::string describe_open_flags(int flags) {
 
 Result<int> count_proc_fds(pid_t pid) {
   std::string dir = proc_dir(pid);
+  // Since Linux 6.2 the size of /proc/PID/fd is the number of open descriptors: one stat instead of a
+  // directory listing. Older kernels report 0 there, and so does a process with no descriptor: list then.
+  struct stat st;
+  if (::stat((dir + "/fd").c_str(), &st) == 0 && st.st_size > 0) return int(st.st_size);
   auto fds = open_dir(dir, "fd");
   if (!fds) return fds.error();
   int count = 0;

@@ -36,23 +36,50 @@ Result<ProcStat> read_task_stat(pid_t pid, pid_t tid) {
   return parse_proc_stat(*text);
 }
 
+Result<ContextSwitches> parse_context_switches(std::string_view text) {
+  auto value_of = [&](std::string_view key) -> std::optional<std::uint64_t> {
+    size_t at = text.find(key);
+    // Each key starts a line; "nonvoluntary_..." also contains "voluntary_...", so check what precedes.
+    while (at != std::string_view::npos && at > 0 && text[at - 1] != '\n') at = text.find(key, at + 1);
+    if (at == std::string_view::npos) return std::nullopt;
+    std::string_view rest = text.substr(at + key.size());
+    return parse_u64(trim(rest.substr(0, rest.find('\n'))));
+  };
+  auto voluntary = value_of("voluntary_ctxt_switches:");
+  auto nonvoluntary = value_of("nonvoluntary_ctxt_switches:");
+  if (!voluntary || !nonvoluntary) return Error{EINVAL, "unable to parse /proc/PID/status: no context switch counts"};
+  return ContextSwitches{*voluntary, *nonvoluntary};
+}
+
+namespace {
+
+/// One status file's counts: read at once into a stack buffer (it is about 1.5 KiB), whole otherwise.
+Result<ContextSwitches> status_switches(const std::string& dir) {
+  char buf[8192];
+  auto once = read_proc_once(dir, "status", buf, sizeof buf);
+  if (once) return parse_context_switches(*once);
+  if (once.error().code != EOVERFLOW) return once.error();
+  auto text = read_proc_text(dir, "status");
+  if (!text) return text.error();
+  return parse_context_switches(*text);
+}
+
+}  // namespace
+
 Result<ContextSwitches> read_context_switches(pid_t pid, long threads) {
-  if (threads <= 1) {
-    auto status = read_proc_status(pid);
-    if (!status) return status.error();
-    return ContextSwitches{status->voluntary_ctxt_switches.value_or(0), status->nonvoluntary_ctxt_switches.value_or(0)};
-  }
   std::string dir = proc_dir(pid);
+  if (threads <= 1) return status_switches(dir);
   std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
   if (!tasks) return proc_error(dir, "task", errno);
   ContextSwitches sum;
   while (dirent* entry = ::readdir(tasks.get())) {
     auto tid = parse_u64(entry->d_name);
     if (!tid) continue;
-    auto status = read_task_status(pid, pid_t(*tid));
-    if (!status) continue;  // the thread exited after readdir saw it
-    sum.voluntary += status->voluntary_ctxt_switches.value_or(0);
-    sum.nonvoluntary += status->nonvoluntary_ctxt_switches.value_or(0);
+    auto counts = status_switches(proc_task_dir(pid, pid_t(*tid)));  // fails when the thread just exited
+    if (counts) {
+      sum.voluntary += counts->voluntary;
+      sum.nonvoluntary += counts->nonvoluntary;
+    }
   }
   return sum;
 }

@@ -43,6 +43,9 @@ struct ContextSwitches {
   std::uint64_t voluntary = 0;
   std::uint64_t nonvoluntary = 0;
 };
+/// The two *_ctxt_switches lines of a status file, found without parsing the rest (a sampler reads one
+/// per instance per interval). EINVAL when either is missing or malformed.
+Result<ContextSwitches> parse_context_switches(std::string_view status_text);
 /// The kernel counts switches per thread (/proc/PID/status shows the main thread's only), so this sums
 /// /proc/PID/task/*/status when the process has more than one thread. Threads that already exited took
 /// their counts with them. kProcVanished when the process is gone.

@@ -58,6 +58,21 @@ TEST(ProcTasksTest, ListsItsOwnThreads) {
   EXPECT_TRUE(it->voluntary_ctxt_switches.has_value());
 }
 
+TEST(ProcTasksTest, ContextSwitchLinesAreFoundWithoutAFullParse) {
+  auto counts = parse_context_switches(fixture("container.status"));
+  auto full = parse_proc_status(fixture("container.status"));
+  ASSERT_TRUE(counts.ok() && full.ok()) << (counts ? "" : counts.error().message);
+  EXPECT_EQ(counts->voluntary, *full->voluntary_ctxt_switches);
+  EXPECT_EQ(counts->nonvoluntary, *full->nonvoluntary_ctxt_switches);
+  auto cat = parse_context_switches(fixture("cat.status"));
+  ASSERT_TRUE(cat.ok());
+  EXPECT_EQ(cat->voluntary, 0u);
+  EXPECT_EQ(cat->nonvoluntary, 1u);
+  EXPECT_FALSE(parse_context_switches(fixture("truncated.status")).ok());
+  EXPECT_FALSE(parse_context_switches("voluntary_ctxt_switches:\tx\nnonvoluntary_ctxt_switches:\t1\n").ok());
+  EXPECT_FALSE(parse_context_switches("nonvoluntary_ctxt_switches:\t1\n").ok());  // only the other one
+}
+
 TEST(ProcTasksTest, ContextSwitchesAreSummedOverThreads) {
   std::promise<pid_t> started;
   std::promise<void> release;
