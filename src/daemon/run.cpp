@@ -197,6 +197,9 @@ int serve(const Paths& paths, int ready_fd) {
   signal_ready(ready_fd);
   sd_notify(0, "READY=1");
   int r = sd_event_loop(loop.get());
+  // Before the clients' connections close (a `tend shutdown` returns then): the last events are written and
+  // the WAL checkpointed, so the next daemon, which cannot start before this one is gone, starts at once.
+  events.close();
   ::unlink(paths.socket().c_str());
   if (holder) holder->quit();  // every program is stopped: no pipe needs keeping
   if (cgroups.available) ::rmdir(cgroups.base.c_str());  // fails while a failed instance's leftovers live: fine

@@ -72,6 +72,12 @@ void StoredEvents::schedule_flush() {
   sd_event_source_set_enabled(flush_source_, SD_EVENT_ONESHOT);
 }
 
+void StoredEvents::close() {
+  flush();
+  store_.reset();
+  store_error_ = "the daemon is exiting";
+}
+
 int StoredEvents::on_flush(sd_event_source*, void* self) {
   static_cast<StoredEvents*>(self)->flush();
   return 0;

@@ -30,6 +30,8 @@ class StoredEvents final : public EventSink {
   void record(EventRecord event) override;
   /// Writes what is queued and hands it to followers. Runs by itself at the end of each loop iteration.
   void flush();
+  /// Writes what is queued and closes the database (checkpointing its WAL); later events go to the log.
+  void close();
 
   /// Stored events matching the query (after a flush, so everything recorded so far is included).
   Result<std::vector<StoredEvent>> query(const EventQuery& query);

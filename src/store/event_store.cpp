@@ -73,8 +73,10 @@ Result<EventStore> EventStore::open(const std::string& path, EventStoreLimits li
   if (!db) return db.error();
   EventStore store(std::move(*db), limits);
   if (auto st = store.create_schema(); !st) return st.error();
-  // The WAL file is truncated back to this after checkpoints (it would otherwise stay at its largest).
-  if (auto st = store.db_.exec("PRAGMA journal_size_limit = 4194304"); !st) return st.error();
+  // The WAL file is truncated back to this after checkpoints (it would otherwise stay at its largest), and
+  // the page cache is kept small: the daemon appends and looks up through indexes; its memory matters more.
+  if (auto st = store.db_.exec("PRAGMA journal_size_limit = 4194304; PRAGMA cache_size = -256"); !st)
+    return st.error();
   auto insert = store.db_.prepare(
       "INSERT INTO events (time_ms, kind, program, instance, message, data) VALUES (?, ?, ?, ?, ?, ?)");
   if (!insert) return insert.error();
