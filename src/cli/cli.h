@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result = nul
 /// Sends one request and stores its response, whether ok or not. Returns kUnreachable (after printing why)
 /// when there is no response, else kOk.
 int call_response(std::string_view cmd, nlohmann::json args, nlohmann::json& response);
+
+/// Reads the next message of a request's stream (stream messages and the final response alike). nullopt
+/// when the connection is lost (rc = kUnreachable) or the message is an error (rc = kFailed), after printing
+/// why.
+std::optional<nlohmann::json> read_ok_message(Client& client, int& rc);
 
 /// The CLI's own environment, as a map (what `tend start` gives a program and `tend apply` filters).
 std::map<std::string, std::string> captured_environment();

@@ -88,16 +88,9 @@ int follow(const EventQuery& q, const EventsOptions& o) {
     print_error(id.error().message);
     return kUnreachable;
   }
-  for (;;) {
-    auto msg = client->read_message();
-    if (!msg) {
-      print_error(msg.error().message);
-      return kUnreachable;
-    }
-    if (!msg->value("ok", false)) {
-      print_error((*msg)["error"].value("message", "unknown error"));
-      return kFailed;
-    }
+  for (int rc = kOk;;) {
+    auto msg = read_ok_message(*client, rc);
+    if (!msg) return rc;
     if (auto e = event_from_json((*msg)["result"])) print_event(*e, o.json);
     fflush(stdout);
   }

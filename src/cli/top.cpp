@@ -257,16 +257,9 @@ int TopSession::run(const QuitSignals& signals) {
 }
 
 int run_batch(Client& client, std::int64_t id, int iterations) {
-  for (int done = 0; iterations == 0 || done < iterations;) {
-    auto msg = client.read_message();
-    if (!msg) {
-      print_error(msg.error().message);
-      return kUnreachable;
-    }
-    if (!msg->value("ok", false)) {
-      print_error((*msg)["error"].value("message", "unknown error"));
-      return kFailed;
-    }
+  for (int done = 0, rc = kOk; iterations == 0 || done < iterations;) {
+    auto msg = read_ok_message(client, rc);
+    if (!msg) return rc;
     if (msg->value("id", std::int64_t{-1}) != id || msg->value("event", "") != "sample") continue;
     TopModel model;
     std::vector<InstanceSnapshot> rows;

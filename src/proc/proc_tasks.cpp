@@ -53,6 +53,17 @@ Result<ContextSwitches> parse_context_switches(std::string_view text) {
 
 namespace {
 
+/// The thread ids listed in /proc/PID/task (in directory order).
+Result<std::vector<pid_t>> list_tids(pid_t pid) {
+  std::string dir = proc_dir(pid);
+  std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
+  if (!tasks) return proc_error(dir, "task", errno);
+  std::vector<pid_t> tids;
+  while (dirent* entry = ::readdir(tasks.get()))
+    if (auto tid = parse_u64(entry->d_name)) tids.push_back(pid_t(*tid));
+  return tids;
+}
+
 /// One status file's counts: read at once into a stack buffer (it is about 1.5 KiB), whole otherwise.
 Result<ContextSwitches> status_switches(const std::string& dir) {
   char buf[8192];
@@ -69,13 +80,11 @@ Result<ContextSwitches> status_switches(const std::string& dir) {
 Result<ContextSwitches> read_context_switches(pid_t pid, long threads) {
   std::string dir = proc_dir(pid);
   if (threads <= 1) return status_switches(dir);
-  std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
-  if (!tasks) return proc_error(dir, "task", errno);
+  auto tids = list_tids(pid);
+  if (!tids) return tids.error();
   ContextSwitches sum;
-  while (dirent* entry = ::readdir(tasks.get())) {
-    auto tid = parse_u64(entry->d_name);
-    if (!tid) continue;
-    auto counts = status_switches(proc_task_dir(pid, pid_t(*tid)));  // fails when the thread just exited
+  for (pid_t tid : *tids) {
+    auto counts = status_switches(proc_task_dir(pid, tid));  // fails when the thread just exited
     if (counts) {
       sum.voluntary += counts->voluntary;
       sum.nonvoluntary += counts->nonvoluntary;
@@ -85,14 +94,11 @@ Result<ContextSwitches> read_context_switches(pid_t pid, long threads) {
 }
 
 Result<std::vector<pid_t>> read_children(pid_t pid) {
-  std::string dir = proc_dir(pid);
-  std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
-  if (!tasks) return proc_error(dir, "task", errno);
+  auto tids = list_tids(pid);
+  if (!tids) return tids.error();
   std::vector<pid_t> out;
-  while (dirent* entry = ::readdir(tasks.get())) {
-    auto tid = parse_u64(entry->d_name);
-    if (!tid) continue;
-    auto text = read_proc_text(proc_task_dir(pid, pid_t(*tid)), "children");
+  for (pid_t tid : *tids) {
+    auto text = read_proc_text(proc_task_dir(pid, tid), "children");
     if (!text && text.error().code == ENOENT) {
       auto all = scan_processes();
       if (!all) return all.error();
@@ -114,18 +120,16 @@ Result<std::vector<pid_t>> read_children(pid_t pid) {
 
 Result<std::vector<ProcTask>> read_proc_tasks(pid_t pid) {
   std::string dir = proc_dir(pid);
-  std::unique_ptr<DIR, int (*)(DIR*)> tasks(::opendir((dir + "/task").c_str()), ::closedir);
-  if (!tasks) return proc_error(dir, "task", errno);
+  auto tids = list_tids(pid);
+  if (!tids) return tids.error();
   std::vector<ProcTask> out;
-  while (dirent* entry = ::readdir(tasks.get())) {
-    auto tid = parse_u64(entry->d_name);
-    if (!tid) continue;
-    auto stat = read_task_stat(pid, pid_t(*tid));
+  for (pid_t tid : *tids) {
+    auto stat = read_task_stat(pid, tid);
     if (!stat) {
       if (stat.error().code == kProcVanished) continue;  // the thread exited after readdir saw it
       return stat.error();
     }
-    auto status = read_task_status(pid, pid_t(*tid));
+    auto status = read_task_status(pid, tid);
     out.push_back(make_task(*stat, status ? std::optional(*status) : std::nullopt));
   }
   std::sort(out.begin(), out.end(), [](const ProcTask& a, const ProcTask& b) { return a.tid < b.tid; });
