@@ -138,7 +138,7 @@ Written by \`bench/sampling.sh\`; command: \`$([ "$QUICK" = 1 ] && echo "bench/s
 | \`ps -e -o pid,stat,rss,time\` ($PROCS processes) | $(fmt "$PSA_WALL") ms | $PSA_RANGE | $(fmt "$PSA_CPU") ms | 1× |
 | \`ps -o pid,stat,rss,time -p\` the $N instances | $(fmt "$PSS_WALL") ms | $PSS_RANGE | $(fmt "$PSS_CPU") ms | $(ratio "$PSS_WALL" "$PSA_WALL") |
 
-One top sweep reads what \`ps -p\` reads for the same $N processes (stat and status) plus their fd directories:
-$(awk -v a="$TOP_MEAN" -v b="$PSS_CPU" 'BEGIN { printf "%.2f", a / b }')× the CPU of that \`ps\` run, which also pays its own process start.
+One top sweep reads what that \`ps -p\` run reads of the same $N processes (\`/proc/PID/stat\` and \`status\`)
+plus their fd directories, for $(awk -v a="$TOP_MEAN" -v b="$PSS_CPU" 'BEGIN { printf "%.2f", a / b }')× its CPU time (the \`ps\` figure includes its own process start).
 EOF
 log "done"
