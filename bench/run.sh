@@ -781,5 +781,10 @@ done
 meta load_after "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 python3 "$BENCH/report.py" report "$SAMPLES" "$META" "$BENCH/RESULTS.md" || die "report.py failed"
 log "wrote $BENCH/RESULTS.md"
+# issue 4's sampling and listing figures, in a daemon and home of their own, appended as their own section
+if [ $TEND_OK = 1 ]; then
+  log "sampling at 1000 instances (bench/sampling.sh)"
+  "$BENCH/sampling.sh" $([ "$QUICK" = 1 ] && echo --quick) "$TEND" >>"$BENCH/RESULTS.md" || note "bench/sampling.sh failed"
+fi
 [ -s "$W/errors.log" ] && log "client errors were logged to $W/errors.log"
 exit 0

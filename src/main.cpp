@@ -37,6 +37,11 @@ int main(int argc, char** argv) {
   add_import(app, ctx);
   add_startup(app, ctx);
   add_apply(app, ctx);
+  add_events(app, ctx);
+  add_inspect(app, ctx);
+  add_tree(app, ctx);
+  add_top(app, ctx);
+  add_metrics(app, ctx);
   try {
     app.parse(parse_argc, argv);
   } catch (const CLI::CallForHelp& e) {

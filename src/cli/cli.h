@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result = nul
 /// when there is no response, else kOk.
 int call_response(std::string_view cmd, nlohmann::json args, nlohmann::json& response);
 
+/// Reads the next message of a request's stream (stream messages and the final response alike). nullopt
+/// when the connection is lost (rc = kUnreachable) or the message is an error (rc = kFailed), after printing
+/// why.
+std::optional<nlohmann::json> read_ok_message(Client& client, int& rc);
+
 /// The CLI's own environment, as a map (what `tend start` gives a program and `tend apply` filters).
 std::map<std::string, std::string> captured_environment();
 
@@ -52,5 +58,10 @@ void add_zombies(CLI::App& app, Context& ctx);  // reads /proc, needs no daemon
 void add_import(CLI::App& app, Context& ctx);  // import pm2, import supervisord
 void add_startup(CLI::App& app, Context& ctx);
 void add_apply(CLI::App& app, Context& ctx);  // apply, reload-config
+void add_events(CLI::App& app, Context& ctx);
+void add_inspect(CLI::App& app, Context& ctx);
+void add_tree(CLI::App& app, Context& ctx);
+void add_top(CLI::App& app, Context& ctx);
+void add_metrics(CLI::App& app, Context& ctx);
 
 }  // namespace tend::cli

@@ -82,6 +82,21 @@ int call_response(std::string_view cmd, nlohmann::json args, nlohmann::json& res
   return kOk;
 }
 
+std::optional<nlohmann::json> read_ok_message(Client& client, int& rc) {
+  auto msg = client.read_message();
+  if (!msg) {
+    print_error(msg.error().message);
+    rc = kUnreachable;
+    return std::nullopt;
+  }
+  if (!msg->value("ok", false)) {
+    print_error((*msg)["error"].value("message", "unknown error"));
+    rc = kFailed;
+    return std::nullopt;
+  }
+  return std::move(*msg);
+}
+
 int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result) {
   nlohmann::json response;
   if (int rc = call_response(cmd, std::move(args), response); rc != kOk) return rc;

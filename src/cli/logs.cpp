@@ -31,16 +31,9 @@ int run_logs(const LogsOptions& o) {
     print_error(id.error().message);
     return kUnreachable;
   }
-  for (;;) {
-    auto msg = client->read_message();
-    if (!msg) {
-      print_error(msg.error().message);
-      return kUnreachable;
-    }
-    if (!msg->value("ok", false)) {
-      print_error((*msg)["error"].value("message", "unknown error"));
-      return kFailed;
-    }
+  for (int rc = kOk;;) {
+    auto msg = read_ok_message(*client, rc);
+    if (!msg) return rc;
     const auto& result = (*msg)["result"];
     if (msg->contains("event")) {
       auto text = result.value("text", "");

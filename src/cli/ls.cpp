@@ -18,8 +18,8 @@ void print_table(const nlohmann::json& instances) {
     fmt::print("no programs (define one with: tend start -- CMD [ARGS...])\n");
     return;
   }
-  constexpr auto kRow = "{:<20} {:>4} {:>8} {:<9} {:<1} {:>8} {:>8} {:>8} {:>8}  {}\n";
-  fmt::print(kRow, "NAME", "INST", "PID", "STATE", "K", "UPTIME", "RESTARTS", "RSS", "CPU", "LAST EXIT");
+  constexpr auto kRow = "{:<20} {:>4} {:>8} {:<9} {:<1} {:>8} {:>8} {:>8} {:>5} {:>8}  {}\n";
+  fmt::print(kRow, "NAME", "INST", "PID", "STATE", "K", "UPTIME", "RESTARTS", "RSS", "CPU%", "CPU", "LAST EXIT");
   for (const auto& i : instances) {
     bool running = !i["pid"].is_null();
     std::string exit = last_exit(i);
@@ -31,6 +31,9 @@ void print_table(const nlohmann::json& instances) {
                i["kernel_state"].is_null() ? "-" : i["kernel_state"].get<std::string>(),
                running ? format_uptime(Millis(i["uptime_ms"].get<std::int64_t>())) : "-", i["restarts"].get<int>(),
                running ? format_size(i["rss_bytes"].get<std::uint64_t>()) : "-",
+               i.value("cpu_percent", nlohmann::json()).is_number()
+                   ? fmt::format("{:.1f}", i["cpu_percent"].get<double>())
+                   : "-",
                running ? format_duration(Millis(i["cpu_ms"].get<std::int64_t>())) : "-", exit);
   }
 }

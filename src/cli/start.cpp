@@ -16,7 +16,7 @@ namespace {
 struct StartOptions {
   std::string name, cwd, restart = "always", restart_window = "60s", min_uptime = "1s", backoff_min = "100ms",
                      backoff_max = "30s", stop_signal = "TERM", kill_timeout = "10s", log_max_size = "10M",
-                     log_time = "true";
+                     log_time = "true", max_memory;
   std::vector<std::string> env, targets;
   int instances = 1, max_restarts = 10, log_keep = 5;
   std::optional<int> nice;
@@ -71,6 +71,11 @@ Result<ProgramSpec> to_spec(const StartOptions& o, const std::vector<std::string
   if (!size) return size.error();
   s.log_max_size = *size;
   s.log_keep = o.log_keep;
+  if (!o.max_memory.empty()) {
+    auto limit = parse_size(o.max_memory);
+    if (!limit) return limit.error();
+    s.max_memory = *limit;
+  }
   if (o.log_time != "true" && o.log_time != "false")
     return Error{EINVAL, fmt::format("invalid --log-time '{}': expected true or false", o.log_time)};
   s.log_time = o.log_time == "true";
@@ -117,6 +122,7 @@ void add_start(CLI::App& app, Context& ctx) {
   cmd->add_option("--kill-timeout", opts->kill_timeout, "Wait after the stop signal before SIGKILL");
   cmd->add_option("--nice", opts->nice, "Scheduling niceness -20..19");
   cmd->add_flag("--shell", opts->shell, "CMD is one string run by /bin/sh -c");
+  cmd->add_option("--max-memory", opts->max_memory, "Restart an instance whose RSS stays above SIZE (two samples)");
   cmd->add_option("--log-max-size", opts->log_max_size, "Rotate a log file at this size");
   cmd->add_option("--log-keep", opts->log_keep, "Rotated files to keep");
   cmd->add_option("--log-time", opts->log_time, "Stamp each line with the time it was read (true|false)");

@@ -5,27 +5,14 @@
 #include <fmt/format.h>
 
 #include "cli/cli.h"
+#include "cli/text.h"
 #include "util/units.h"
 
 namespace tend::cli {
-namespace {
-
-// A process picks its own name and argv: control characters (a newline in a name) would break the table.
-std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return out;
-}
-
-}  // namespace
 
 std::string format_zombie_age(const std::optional<std::chrono::milliseconds>& age) {
   if (!age) return "?";
-  auto ms = age->count();
-  if (ms < 1000) return fmt::format("{}ms", ms);
-  if (ms < 60'000) return fmt::format("{}.{}s", ms / 1000, (ms % 1000) / 100);
-  return format_uptime(*age);
+  return format_elapsed(*age);
 }
 
 std::string format_zombies_table(const std::vector<Zombie>& zombies) {

@@ -32,7 +32,6 @@ struct Reason {
 
 // Keys with no tend equivalent, and why.
 constexpr std::array kUnmapped{
-    Reason{"max_memory_restart", "tend's max_memory (restart above an RSS limit) comes with issue 4"},
     Reason{"out_file", kLogs},
     Reason{"error_file", kLogs},
     Reason{"log_file", kLogs},
@@ -275,6 +274,13 @@ bool AppConverter::map_key(const std::string& key, const json& v, ProgramSection
   }
   if (key == "autorestart" && v.is_boolean()) {
     out.set("restart", toml_string(v.get<bool>() ? "always" : "never"));
+    return true;
+  }
+  if (key == "max_memory_restart") {
+    // pm2 takes "300M" (K, M, G: binary multiples, as tend's sizes) or a number of bytes.
+    if (v.is_number_unsigned()) out.set("max_memory", std::to_string(v.get<std::uint64_t>()));
+    else if (v.is_string() && parse_size(mode)) out.set("max_memory", toml_string(mode));
+    else out.unmapped(kTool, key, "not a size: " + as_text(v));
     return true;
   }
   if (key == "max_restarts" && v.is_number_integer()) {

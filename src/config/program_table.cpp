@@ -227,6 +227,13 @@ constexpr std::array kKeys{
                  d.config.spec.nice = nice;
                  return std::nullopt;
                }},
+    KeyHandler{"max_memory",
+               [](const toml::node& n, ProgramDraft& d) -> Check {
+                 std::uint64_t bytes = 0;
+                 if (auto err = read_size("max_memory", n, bytes)) return err;
+                 d.config.spec.max_memory = bytes;
+                 return std::nullopt;
+               }},
     KeyHandler{"log_max_size",
                [](const toml::node& n, ProgramDraft& d) {
                  return read_size("log_max_size", n, d.config.spec.log_max_size);

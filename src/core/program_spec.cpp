@@ -57,6 +57,8 @@ Status ProgramSpec::validate() const {
   }
   if (port_base && (*port_base < 1 || *port_base + instances - 1 > 65535))
     return bad("port-base", fmt::format("{} (ports 1..65535 for {} instance(s))", *port_base, instances));
+  if (max_memory && *max_memory < kMinMaxMemory)
+    return bad("max-memory", fmt::format("{} (at least {})", format_size(*max_memory), format_size(kMinMaxMemory)));
   return {};
 }
 
@@ -83,6 +85,7 @@ void to_json(nlohmann::json& j, const ProgramSpec& s) {
       {"depends_on", s.depends_on},
       {"autostart", s.autostart},
       {"port_base", s.port_base ? nlohmann::json(*s.port_base) : nlohmann::json(nullptr)},
+      {"max_memory", s.max_memory ? nlohmann::json(*s.max_memory) : nlohmann::json(nullptr)},
   };
 }
 
@@ -126,6 +129,8 @@ Result<ProgramSpec> program_spec_from_json(const nlohmann::json& j) {
     get("depends_on", s.depends_on);
     get("autostart", s.autostart);
     if (j.contains("port_base") && !j.at("port_base").is_null()) s.port_base = j.at("port_base").get<int>();
+    if (j.contains("max_memory") && !j.at("max_memory").is_null())
+      s.max_memory = j.at("max_memory").get<std::uint64_t>();
   } catch (const nlohmann::json::exception& e) {
     return Error{EINVAL, fmt::format("invalid program: {}", e.what())};
   }

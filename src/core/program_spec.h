@@ -28,6 +28,9 @@ struct RestartPolicy {
   Millis backoff_max{30'000};      // delays double up to this
 };
 
+/// The smallest --max-memory accepted: below it even an idle program would be restarted in a loop.
+constexpr std::uint64_t kMinMaxMemory = 1024 * 1024;
+
 /// A complete process environment, name → value.
 using Environment = std::map<std::string, std::string>;
 
@@ -49,6 +52,7 @@ struct ProgramSpec {
   std::vector<std::string> depends_on;  // programs that must be running (or exited 0) before this one starts
   bool autostart = true;                // a config file's apply starts it (else it waits for `tend start`)
   std::optional<int> port_base;         // instance i gets PORT=port_base+i (as foreman assigns ports)
+  std::optional<std::uint64_t> max_memory;  // bytes: an instance whose RSS stays above it is restarted
 
   /// The argv actually executed: command, or {"/bin/sh", "-c", command[0]} with shell.
   std::vector<std::string> argv() const;

@@ -4,6 +4,7 @@
 
 #include "config/apply_plan.h"
 #include "config/config_loader.h"
+#include "daemon/event_kinds.h"
 #include "util/daemon_log.h"
 
 namespace tend {
@@ -27,6 +28,23 @@ void Applier::apply(ApplyRequest request, std::function<void(ApplyOutcome)> done
   run_next();
 }
 
+void Applier::record(const ApplyRequest& request, const ApplyOutcome& outcome) {
+  nlohmann::json errors = nlohmann::json::array();
+  for (const auto& e : outcome.errors) errors.push_back(e.to_string());
+  std::string message =
+      !outcome.errors.empty()
+          ? fmt::format("{} not applied: {} error(s), first: {}", request.path, outcome.errors.size(),
+                        outcome.errors.front().to_string())
+          : fmt::format("{} applied: {}{}", request.path,
+                        outcome.plan.empty() ? "no programs" : fmt::format("{} program(s)", outcome.plan.size()),
+                        outcome.failures.empty() ? "" : "; failures: " + outcome.failures);
+  supervisor_.events().record({std::string(kEventApply), "", -1, std::move(message),
+                               {{"path", request.path},
+                                {"plan", outcome.plan},
+                                {"errors", errors},
+                                {"failures", outcome.failures}}});
+}
+
 void Applier::run_next() {
   if (busy_ || queue_.empty()) return;
   busy_ = true;
@@ -40,6 +58,7 @@ void Applier::run(const ApplyRequest& request, std::function<void(ApplyOutcome)>
   auto config = load_config_for(request.path, request.env);
   if (!config) {
     outcome.errors = config.errors();
+    if (!request.dry_run) record(request, outcome);
     return done(std::move(outcome));
   }
   auto pending = std::make_shared<PendingApply>();
@@ -71,6 +90,7 @@ void Applier::run(const ApplyRequest& request, std::function<void(ApplyOutcome)>
   supervisor_.stop_instances(to_stop, [](Instance&) {}, [this, pending, to_remove, outcome, done]() mutable {
     supervisor_.remove_programs(to_remove, [this, pending, outcome, done]() mutable {
       outcome.failures = carry_out(*pending);
+      record(pending->request, outcome);
       done(std::move(outcome));
     });
   });

@@ -41,6 +41,8 @@ class Applier {
   void run(const ApplyRequest& request, std::function<void(ApplyOutcome)> done);
   /// After the stop phase: defines, redefines, resizes and starts; returns the failures.
   std::string carry_out(PendingApply& pending);
+  /// Records an "apply" event: the plan carried out, or the errors that refused the file.
+  void record(const ApplyRequest& request, const ApplyOutcome& outcome);
 
   Supervisor& supervisor_;
   std::deque<std::function<void()>> queue_;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "daemon/containment.h"
+#include "daemon/event_kinds.h"
 #include "daemon/priorities.h"
 #include "proc/pidfd.h"
 #include "proc/proc_stat.h"
@@ -134,6 +135,7 @@ Status Instance::spawn_now() {
   }
   pid_ = child->pid;
   pgid_ = child->pid;  // spawn() made it a session (and group) leader
+  last_pgid_ = pgid_;
   pidfd_ = std::move(child->pidfd);
   adopted_ = false;
   open_stat();
@@ -203,6 +205,7 @@ void Instance::finish_run(ExitInfo exit) {
   last_exit_ = exit;
   Millis run_time = std::chrono::duration_cast<Millis>(services_.clock->now() - started_at_);
   log_info("{}: pid {} ended ({}) after {}", label(), pid_, describe_exit(exit), format_duration(run_time));
+  record_exit(exit, run_time);
   pid_ = -1;
   if (state_ == State::stopping) {
     main_exited_ = true;
@@ -222,11 +225,40 @@ void Instance::finish_run(ExitInfo exit) {
                                             format_duration(spec_.restart.restart_window), describe_exit(exit)));
   } else {
     ++restarts_;
+    services_.events->record({std::string(kEventRestart), spec_.name, index_,
+                              fmt::format("restart {} in {} after {}", restarts_, format_duration(decision.delay),
+                                          describe_exit(exit)),
+                              {{"restarts", restarts_},
+                               {"delay_ms", decision.delay.count()},
+                               {"unstable", run_time < spec_.restart.min_uptime},
+                               {"cause", "exit"}}});
     change_state(State::backoff,
                  fmt::format("{}; restarting in {}", describe_exit(exit), format_duration(decision.delay)));
     if (decision.delay.count() == 0) (void)spawn_now();
     else retry_timer_.arm(decision.delay);
   }
+}
+
+void Instance::record_exit(const ExitInfo& exit, Millis run_time) {
+  auto code = code_of(exit);
+  auto sig = signal_of(exit);
+  services_.events->record({std::string(kEventExit), spec_.name, index_,
+                            fmt::format("pid {} ended ({}) after {}", pid_, describe_exit(exit),
+                                        format_elapsed(run_time)),
+                            {{"pid", pid_},
+                             {"exit_code", code ? nlohmann::json(*code) : nlohmann::json(nullptr)},
+                             {"signal", sig ? nlohmann::json(signal_name(*sig)) : nlohmann::json(nullptr)},
+                             {"run_ms", run_time.count()},
+                             {"started_ms", started_wall_ms_}}});
+}
+
+void Instance::restart_gracefully(std::string why) {
+  if (state_ != State::running && state_ != State::starting) return;
+  ++restarts_;
+  stop_cause_ = std::move(why);
+  stop([](Instance& self) {
+    if (self.wanted()) (void)self.start();
+  });
 }
 
 void Instance::kill_leftovers() {
@@ -248,7 +280,9 @@ void Instance::stop(StopDone done) {
       uptime_timer_.cancel();
       main_exited_ = false;
       killed_ = false;
-      change_state(State::stopping, fmt::format("sent {}", signal_name(spec_.stop_signal)));
+      change_state(State::stopping, fmt::format("{}{}sent {}", stop_cause_, stop_cause_.empty() ? "" : ": ",
+                                                signal_name(spec_.stop_signal)));
+      stop_cause_.clear();
       if (signal_tree(pgid_, cgroup_, spec_.stop_signal) == 0 && pidfd_)
         (void)pidfd_signal(pidfd_.get(), spec_.stop_signal);
       kill_timer_.arm(spec_.kill_timeout);
@@ -383,6 +417,7 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
   }
   pid_ = alive->pid;
   pgid_ = alive->pgrp;
+  last_pgid_ = pgid_;
   pidfd_ = std::move(*fd);
   cgroup_ = cgroup;
   start_ticks_ = alive->starttime_ticks;
@@ -404,6 +439,15 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
 
 void Instance::open_stat() {
   stat_fd_.reset(::open(fmt::format("/proc/{}/stat", pid_).c_str(), O_RDONLY | O_CLOEXEC));
+}
+
+std::string Instance::cgroup_dir() const {
+  if (!services_.cgroups->available) return {};
+  return fmt::format("{}/{}-{}", services_.cgroups->base, spec_.name, index_);
+}
+
+Reading Instance::start_reading() const {
+  return tend::start_reading(pid_, std::chrono::duration_cast<std::chrono::nanoseconds>(started_at_.time_since_epoch()).count());
 }
 
 Result<ProcStat> Instance::read_stat() const {
@@ -457,6 +501,15 @@ void Instance::describe(std::string& out, std::int64_t now_wall_ms) const {
   std::optional<ProcStat> stat;
   if (pid_ > 0)
     if (auto r = read_stat()) stat = *r;
+  std::string cpu_percent = "null";
+  if (stat) {
+    Reading now;
+    now.pid = pid_;
+    now.cpu_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(services_.clock->now().time_since_epoch()).count();
+    now.cpu_ticks = stat->utime_ticks + stat->stime_ticks;
+    take_reading(sample_, now, start_reading(), clock_ticks_per_second(), false);
+    if (auto percent = known(sample_.figures.cpu_percent)) cpu_percent = fmt::format("{:.1f}", *percent);
+  }
   std::optional<std::int64_t> exit_code, exit_signal_number;
   if (last_exit_) {
     if (auto code = code_of(*last_exit_)) exit_code = *code;
@@ -465,7 +518,7 @@ void Instance::describe(std::string& out, std::int64_t now_wall_ms) const {
   fmt::format_to(
       std::back_inserter(out),
       R"({{"name":"{}","instance":{},"pid":{},"pgid":{},"state":"{}","state_ms":{},"kernel_state":{},)"
-      R"("uptime_ms":{},"restarts":{},"exit_code":{},"exit_signal":{},"rss_bytes":{},"cpu_ms":{},)"
+      R"("uptime_ms":{},"restarts":{},"exit_code":{},"exit_signal":{},"rss_bytes":{},"cpu_ms":{},"cpu_percent":{},)"
       R"("command":{},"reason":{},"cgroup":{},"adopted":{}}})",
       spec_.name, index_, int_or_null(pid_ > 0 ? std::optional<std::int64_t>(pid_) : std::nullopt),
       int_or_null(pgid_ > 0 ? std::optional<std::int64_t>(pgid_) : std::nullopt), state_name(state_),
@@ -475,6 +528,7 @@ void Instance::describe(std::string& out, std::int64_t now_wall_ms) const {
       exit_signal_number ? fmt::format("\"{}\"", signal_name(int(*exit_signal_number))) : "null",
       stat ? std::int64_t(stat->rss_pages) * page_size_bytes() : 0,
       stat ? (stat->utime_ticks + stat->stime_ticks) * 1000 / std::uint64_t(clock_ticks_per_second()) : 0,
+      cpu_percent,
       nlohmann::json(spec_.argv()).dump(), string_or_null(reason_), string_or_null(cgroup_.path()), adopted_);
 }
 

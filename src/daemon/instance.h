@@ -17,6 +17,7 @@
 #include "core/restart_policy.h"
 #include "core/state.h"
 #include "daemon/timer.h"
+#include "inspect/sample.h"
 #include "log/log_file.h"
 #include "log/output_capture.h"
 #include "proc/cgroup.h"
@@ -93,6 +94,10 @@ class Instance {
   void on_descendant_reaped();
   /// Rotates the log files now.
   void rotate_logs();
+  /// An automatic restart that is not an exit (memory limit): the normal stop steps, then a start, unless
+  /// someone stopped the instance meanwhile. Counts as a restart; why becomes part of the stopping reason.
+  /// Not subject to backoff: each memory restart already takes two samples above the limit.
+  void restart_gracefully(std::string why);
 
   /// Restores from state.json: adopts a still-alive process (identified by pid + start time), or notes it gone.
   /// An adopted process's output pipes are taken from held_fds (what the fd holder kept). Returns true when
@@ -112,6 +117,24 @@ class Instance {
   void set_wanted(bool wanted) { wanted_ = wanted; }
   const std::string& reason() const { return reason_; }
   const std::optional<ExitInfo>& last_exit() const { return last_exit_; }
+  pid_t pgid() const { return pgid_; }
+  /// The process group of the latest run, kept after it ended (leftovers and orphans still carry it).
+  pid_t last_pgid() const { return last_pgid_; }
+  /// The cgroup directory its runs use (the same for every run), or empty without cgroups.
+  std::string cgroup_dir() const;
+  const Cgroup& cgroup() const { return cgroup_; }
+  MonoTime state_since() const { return state_since_; }
+  std::int64_t started_wall_ms() const { return started_wall_ms_; }
+  std::uint64_t start_ticks() const { return start_ticks_; }
+  int restarts() const { return restarts_; }
+  bool adopted() const { return adopted_; }
+  /// /proc/PID/stat of the main process, through the descriptor kept open while it runs.
+  Result<ProcStat> read_stat() const;
+  /// The sampling baseline and latest figures (see inspect/sample.h); the sampler and one-shot readers
+  /// (ls, inspect, metrics) update it.
+  SampleState& sample_state() const { return sample_; }
+  /// What a first reading of the current process is compared with: its start.
+  Reading start_reading() const;
 
  private:
   Status spawn_now();
@@ -132,7 +155,7 @@ class Instance {
   bool group_alive() const;
   void watch_adopted_exit();
   void open_stat();
-  Result<ProcStat> read_stat() const;
+  void record_exit(const ExitInfo& exit, Millis run_time);
   static int on_adopted_exit(sd_event_source* s, int fd, uint32_t revents, void* self);
   static int on_cgroup_event(sd_event_source* s, const struct inotify_event* ev, void* self);
 
@@ -148,6 +171,7 @@ class Instance {
 
   pid_t pid_ = -1;
   pid_t pgid_ = -1;
+  pid_t last_pgid_ = -1;
   UniqueFd pidfd_;
   UniqueFd stat_fd_;  // /proc/PID/stat kept open: `ls` re-reads it with one pread instead of open+read+close
   std::uint64_t start_ticks_ = 0;
@@ -172,6 +196,9 @@ class Instance {
   bool main_exited_ = false;
   bool killed_ = false;
   std::vector<StopDone> stop_waiters_;
+  std::string stop_cause_;  // why the next stop happens, when not at a user's request
+  // A cache of the last /proc reading rather than state: a one-shot reader (`ls`, const) refreshes it.
+  mutable SampleState sample_;
 };
 
 /// ExitInfo from a waitpid status: exit code, or 128+N with the signal for signal deaths.

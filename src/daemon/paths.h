@@ -14,6 +14,7 @@ struct Paths {
   std::string state_file() const { return home + "/state.json"; }
   std::string start_lock() const { return home + "/start.lock"; }
   std::string fd_holder_socket() const { return home + "/fds.sock"; }
+  std::string events_db() const { return home + "/events.db"; }
   std::string logs_dir() const { return home + "/logs"; }
   std::string instance_log(const std::string& program, int index, std::string_view stream) const;
 };

@@ -18,8 +18,11 @@
 
 #include "daemon/commands.h"
 #include "daemon/fd_holder.h"
+#include "daemon/observe_commands.h"
 #include "daemon/paths.h"
 #include "daemon/priorities.h"
+#include "daemon/sampler.h"
+#include "daemon/stored_events.h"
 #include "daemon/supervisor.h"
 #include "ipc/control_server.h"
 #include "util/daemon_log.h"
@@ -138,11 +141,22 @@ int serve(const Paths& paths, int ready_fd) {
   if (cgroups.available) log_info("containment: cgroup v2 at {}", cgroups.base);
   else log_warning("containment: cgroups unavailable ({}); falling back to process groups", cgroups.reason);
 
+  // Declared before the supervisor, which records into it until its last instance is gone.
+  StoredEvents events(loop.get(), paths.events_db());
   Supervisor supervisor(loop.get(), paths, cgroups, holder ? &*holder : nullptr, raise_fd_limit());
+  supervisor.replace_events(&events);
+  Sampler sampler(loop.get(), supervisor, default_sample_interval());
+  ObserveCommands observe(supervisor, sampler, events);
   Commands commands(supervisor, [&loop] { sd_event_exit(loop.get(), 0); });
   ControlServer server(
-      loop.get(), [&commands](const auto& conn, Request req) { commands.handle(conn, std::move(req)); },
-      [&supervisor](Connection& conn) { supervisor.forget_connection(conn); });
+      loop.get(),
+      [&](const auto& conn, Request req) {
+        if (!observe.handle(conn, req)) commands.handle(conn, std::move(req));
+      },
+      [&](Connection& conn) {
+        supervisor.forget_connection(conn);
+        observe.forget_connection(conn);
+      });
 
   struct SignalContext {
     Supervisor* supervisor;
@@ -183,6 +197,9 @@ int serve(const Paths& paths, int ready_fd) {
   signal_ready(ready_fd);
   sd_notify(0, "READY=1");
   int r = sd_event_loop(loop.get());
+  // Before the clients' connections close (a `tend shutdown` returns then): the last events are written and
+  // the WAL checkpointed, so the next daemon, which cannot start before this one is gone, starts at once.
+  events.close();
   ::unlink(paths.socket().c_str());
   if (holder) holder->quit();  // every program is stopped: no pipe needs keeping
   if (cgroups.available) ::rmdir(cgroups.base.c_str());  // fails while a failed instance's leftovers live: fine

@@ -5,7 +5,9 @@
 #include <charconv>
 #include <set>
 
+#include "daemon/event_kinds.h"
 #include "daemon/priorities.h"
+#include "inspect/orphan_origin.h"
 #include "util/daemon_log.h"
 
 namespace tend {
@@ -182,31 +184,60 @@ void Supervisor::stop_all(std::function<void()> done) {
 void Supervisor::reap_children() {
   bool reaped_other = false;
   for (;;) {
-    int status = 0;
-    pid_t pid = ::waitpid(-1, &status, WNOHANG);
-    if (pid <= 0) break;
+    // Peek first (WNOWAIT): a stranger's cgroup and process group tell where it came from only while it
+    // is still a zombie.
+    siginfo_t info{};
+    if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
+    pid_t pid = info.si_pid;
     auto it = pids_.find(pid);
+    std::string origin = it == pids_.end() ? orphan_origin(pid) : std::string();
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) != pid) break;
     if (it != pids_.end()) {
       Instance* inst = it->second;
       pids_.erase(it);
       inst->on_reaped(status);
-    } else {
-      reaped_other = true;
-      log_info("reaped pid {} ({}): a descendant re-parented to tend", pid,
-               describe_exit(exit_info_from_status(status)));
+      continue;
     }
+    reaped_other = true;
+    std::string how = describe_exit(exit_info_from_status(status));
+    if (origin.empty()) {
+      log_info("reaped pid {} ({}): a descendant re-parented to tend", pid, how);
+      events().record({std::string(kEventOrphan), "", -1, fmt::format("reaped pid {} ({}), origin unknown", pid, how),
+                       {{"pid", pid}, {"exit", how}}});
+      continue;
+    }
+    log_info("reaped pid {} ({}): a descendant of {} re-parented to tend", pid, how, origin);
+    auto colon = origin.rfind(':');
+    events().record({std::string(kEventOrphan), origin.substr(0, colon), std::stoi(origin.substr(colon + 1)),
+                     fmt::format("reaped pid {} ({}), a descendant re-parented to tend", pid, how),
+                     {{"pid", pid}, {"exit", how}}});
   }
   if (reaped_other)
     for (auto& p : programs_)
       for (auto& inst : p->instances) inst->on_descendant_reaped();
 }
 
+std::string Supervisor::orphan_origin(pid_t pid) {
+  auto facts = read_orphan_facts(pid);
+  if (!facts) return {};
+  std::vector<OriginCandidate> candidates;
+  for (auto& p : programs_)
+    for (auto& inst : p->instances)
+      candidates.push_back({inst->label(), inst->cgroup_dir(), std::max(inst->last_pgid(), 0)});
+  return match_origin(*facts, candidates).value_or("");
+}
+
 void Supervisor::on_state_change(Instance& inst, State from) {
-  log_info("{}: {} -> {}{}{}", inst.label(), state_name(from), state_name(inst.state()),
-           inst.reason().empty() ? "" : ": ", inst.reason());
+  std::string transition = fmt::format("{} -> {}{}{}", state_name(from), state_name(inst.state()),
+                                       inst.reason().empty() ? "" : ": ", inst.reason());
+  log_info("{}: {}", inst.label(), transition);
+  events().record({std::string(kEventState), inst.spec().name, inst.index(), std::move(transition),
+                   {{"from", state_name(from)}, {"to", state_name(inst.state())}, {"reason", inst.reason()}}});
   if (!restoring_) schedule_save();
   schedule_dependency_check();
   check_waiters();
+  for (auto& listener : state_listeners_) listener(inst, from);
 }
 
 void Supervisor::add_waiter(std::shared_ptr<StateWaiter> waiter) {

@@ -87,6 +87,13 @@ class Supervisor {
 
   /// Reaps every exited child (SIGCHLD): our instances and orphans re-parented to us as subreaper.
   void reap_children();
+  /// The instance a process re-parented to us came from ("web:0"), when its cgroup, process group or
+  /// session tells (see inspect/orphan_origin.h); empty otherwise.
+  std::string orphan_origin(pid_t pid);
+  /// Called after every state change of any instance, after the supervisor's own handling.
+  void add_state_listener(std::function<void(Instance&, State from)> listener) {
+    state_listeners_.push_back(std::move(listener));
+  }
 
   void add_waiter(std::shared_ptr<StateWaiter> waiter);
   void add_follower(LogFollower follower) { followers_.push_back(std::move(follower)); }
@@ -141,6 +148,7 @@ class Supervisor {
   sd_event_source* save_source_ = nullptr;
   sd_event_source* dependency_source_ = nullptr;
   std::vector<AppliedFile> applied_files_;
+  std::vector<std::function<void(Instance&, State from)>> state_listeners_;
   bool restoring_ = false;
   std::string last_durable_state_;
   std::vector<std::weak_ptr<const Environment>> environments_;  // definitions + wanted flags as last fsynced

@@ -24,6 +24,9 @@ class Client {
   /// send() then read_message() until the response with that id.
   Result<nlohmann::json> call(std::string_view cmd, nlohmann::json args);
   int fd() const { return fd_.get(); }
+  /// True when a whole line is already buffered: read_line() returns it without waiting, and poll() on fd()
+  /// would not say so.
+  bool has_buffered_line() const { return buf_.find('\n') != std::string::npos; }
 
  private:
   explicit Client(UniqueFd fd) : fd_(std::move(fd)) {}

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -94,6 +95,19 @@ std::string describe_open_flags(int flags) {
   if (flags & O_NONBLOCK) out += ",nonblock";
   if (flags & O_CLOEXEC) out += ",cloexec";
   return out;
+}
+
+Result<int> count_proc_fds(pid_t pid) {
+  std::string dir = proc_dir(pid);
+  // Since Linux 6.2 the size of /proc/PID/fd is the number of open descriptors: one stat instead of a
+  // directory listing. Older kernels report 0 there, and so does a process with no descriptor: list then.
+  struct stat st;
+  if (::stat((dir + "/fd").c_str(), &st) == 0 && st.st_size > 0) return int(st.st_size);
+  auto fds = open_dir(dir, "fd");
+  if (!fds) return fds.error();
+  int count = 0;
+  while (dirent* entry = ::readdir(fds->get())) count += entry->d_name[0] != '.';
+  return pid == ::getpid() ? count - 1 : count;  // our own listing holds one more: the directory
 }
 
 Result<std::vector<ProcFd>> read_proc_fds(pid_t pid, bool with_info) {

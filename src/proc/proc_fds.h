@@ -41,5 +41,9 @@ struct ProcFd {
 /// Lists /proc/PID/fd in fd order, with link targets and (when with_info) fdinfo. Descriptors closed while
 /// listing are left out. EACCES for another user's process; kProcVanished when gone. A zombie has none.
 Result<std::vector<ProcFd>> read_proc_fds(pid_t pid, bool with_info = true);
+/// How many descriptors are open, without reading their targets: what a sampler needs every interval (the
+/// size of /proc/PID/fd where the kernel reports it, else its entries). EACCES for another user's process;
+/// kProcVanished when gone.
+Result<int> count_proc_fds(pid_t pid);
 
 }  // namespace tend

@@ -1,11 +1,13 @@
 #include "proc/proc_files.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <vector>
 
 #include "util/files.h"
+#include "util/unique_fd.h"
 
 namespace tend {
 
@@ -31,6 +33,18 @@ Result<std::string> read_proc_text(const std::string& dir, std::string_view name
   auto text = read_file(dir + "/" + std::string(name));
   if (!text) return proc_error(dir, name, text.error().code);
   return text;
+}
+
+Result<std::string_view> read_proc_once(const std::string& dir, std::string_view name, char* buf, size_t size) {
+  std::string path = dir + "/" + std::string(name);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return proc_error(dir, name, errno);
+  ssize_t n;
+  do n = ::read(fd.get(), buf, size);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return proc_error(dir, name, errno);
+  if (size_t(n) == size) return Error{EOVERFLOW, "unable to read " + path + " at once: larger than the buffer"};
+  return std::string_view(buf, size_t(n));
 }
 
 Result<std::string> read_proc_link(const std::string& dir, std::string_view name) {

@@ -25,6 +25,10 @@ std::string proc_task_dir(pid_t pid, pid_t tid);
 /// whether DIR still exists: gone → kProcVanished; there, but ESRCH → kProcNoAddressSpace (the kernel
 /// answers ESRCH for environ, smaps_rollup, ... of a task without memory); there, but ENOENT → ENOENT.
 Result<std::string> read_proc_text(const std::string& dir, std::string_view name);
+/// Reads DIR/NAME with a single read into buf, for the small one-record files a sampler reads often (status,
+/// io): procfs produces such a file whole in one read when the buffer is large enough. EOVERFLOW when it
+/// filled buf (read it with read_proc_text then); other errors as read_proc_text.
+Result<std::string_view> read_proc_once(const std::string& dir, std::string_view name, char* buf, size_t size);
 /// readlink(DIR/NAME) with the same error mapping, except that a link without a target while DIR exists
 /// (exe and cwd of a zombie, exe of a kernel thread) is kProcNoAddressSpace.
 Result<std::string> read_proc_link(const std::string& dir, std::string_view name);

@@ -38,4 +38,21 @@ Result<std::vector<ProcTask>> read_proc_tasks(pid_t pid);
 /// Reads /proc/PID/task/TID/stat; kProcVanished when the thread is gone.
 Result<ProcStat> read_task_stat(pid_t pid, pid_t tid);
 
+/// Context switches of a whole process.
+struct ContextSwitches {
+  std::uint64_t voluntary = 0;
+  std::uint64_t nonvoluntary = 0;
+};
+/// The two *_ctxt_switches lines of a status file, found without parsing the rest (a sampler reads one
+/// per instance per interval). EINVAL when either is missing or malformed.
+Result<ContextSwitches> parse_context_switches(std::string_view status_text);
+/// The kernel counts switches per thread (/proc/PID/status shows the main thread's only), so this sums
+/// /proc/PID/task/*/status when the process has more than one thread. Threads that already exited took
+/// their counts with them. kProcVanished when the process is gone.
+Result<ContextSwitches> read_context_switches(pid_t pid, long threads);
+
+/// The children of process pid, from /proc/PID/task/*/children (every thread's own children), else — on a
+/// kernel without CONFIG_PROC_CHILDREN — from a scan of every process's parent. kProcVanished when gone.
+Result<std::vector<pid_t>> read_children(pid_t pid);
+
 }  // namespace tend

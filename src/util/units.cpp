@@ -65,6 +65,13 @@ std::string format_uptime(Millis d) {
   return fmt::format("{}d{:02}h", s / 86400, (s % 86400) / 3600);
 }
 
+std::string format_elapsed(Millis d) {
+  auto ms = d.count();
+  if (ms < 1000) return fmt::format("{}ms", ms);
+  if (ms < 60'000) return fmt::format("{}.{}s", ms / 1000, (ms % 1000) / 100);
+  return format_uptime(d);
+}
+
 Result<std::uint64_t> parse_size(std::string_view text) {
   constexpr std::uint64_t K = 1024;
   return scale(text, "size",

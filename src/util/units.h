@@ -16,6 +16,8 @@ Result<Millis> parse_duration(std::string_view text);
 std::string format_duration(Millis d);
 /// Human uptime: "45s", "3m12s", "2h05m", "3d04h".
 std::string format_uptime(Millis d);
+/// A run or an age, precise when short: "850ms" under a second, "12.3s" under a minute, then as uptimes.
+std::string format_elapsed(Millis d);
 
 /// Parses "512", "512K", "10M", "1G" (binary multiples; optional trailing "B"/"iB").
 Result<std::uint64_t> parse_size(std::string_view text);

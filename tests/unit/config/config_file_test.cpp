@@ -210,6 +210,17 @@ TEST(ConfigFileTest, ProgramSpecValidationPointsAtTheValue) {
             Lines{"/etc/tend/tend.toml:2:9: invalid command: it is empty"});
 }
 
+TEST(ConfigFileTest, MaxMemoryIsASize) {
+  auto config = parse("[programs.web]\ncommand = [\"x\"]\nmax_memory = \"512M\"\n[programs.db]\ncommand = [\"y\"]\n");
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->programs[0].spec.max_memory, 512ull << 20);
+  EXPECT_FALSE(config->programs[1].spec.max_memory.has_value());
+  EXPECT_EQ(errors("[programs.web]\ncommand = [\"x\"]\nmax_memory = \"100K\"\n"),
+            Lines{"/etc/tend/tend.toml:3:14: invalid max-memory: 100.0K (at least 1.0M)"});
+  EXPECT_EQ(errors("[programs.web]\ncommand = [\"x\"]\nmax_memory = true\n"),
+            Lines{"/etc/tend/tend.toml:3:14: `max_memory` must be a size such as \"10M\" (or an integer of bytes), not a boolean"});
+}
+
 TEST(ConfigFileTest, CommandIsRequiredAndExclusive) {
   EXPECT_EQ(
       errors("[programs.web]\ninstances = 2\n"),

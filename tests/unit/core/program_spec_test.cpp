@@ -45,6 +45,17 @@ TEST(ProgramSpecTest, ValidationNamesTheField) {
   EXPECT_EQ(s.validate().error().message, "invalid command: --shell takes the command as one string");
 }
 
+TEST(ProgramSpecTest, MaxMemoryRoundTripsAndHasAFloor) {
+  ProgramSpec s = valid();
+  EXPECT_TRUE(nlohmann::json(s)["max_memory"].is_null());
+  s.max_memory = 64ull << 20;
+  auto back = program_spec_from_json(nlohmann::json(s));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->max_memory, 64ull << 20);
+  s.max_memory = 4096;
+  EXPECT_EQ(s.validate().error().message, "invalid max-memory: 4.0K (at least 1.0M)");
+}
+
 TEST(ProgramSpecTest, ShellWrapsTheCommand) {
   ProgramSpec s = valid();
   s.shell = true;

@@ -77,6 +77,10 @@ TEST(ProcFdsTest, ListsItsOwnDescriptorsByKind) {
   // The reader's own directory descriptors are closed again and were not reported.
   for (const ProcFd& f : *fds) EXPECT_NE(::fcntl(f.fd, F_GETFD), -1) << f.fd << " " << f.target;
 
+  auto count = count_proc_fds(::getpid());
+  ASSERT_TRUE(count.ok()) << count.error().message;
+  EXPECT_EQ(*count, int(fds->size()));
+
   auto without_info = read_proc_fds(::getpid(), false);
   ASSERT_TRUE(without_info.ok());
   EXPECT_FALSE(find_fd(*without_info, file.get())->info.has_value());
@@ -90,10 +94,14 @@ TEST(ProcFdsTest, AZombieHasNoneAndAReapedProcessVanished) {
   auto zombie = read_proc_fds(child);
   ASSERT_TRUE(zombie.ok()) << zombie.error().message;
   EXPECT_TRUE(zombie->empty());
+  auto zombie_count = count_proc_fds(child);  // a size of 0: counted by listing, as on older kernels
+  ASSERT_TRUE(zombie_count.ok()) << zombie_count.error().message;
+  EXPECT_EQ(*zombie_count, 0);
   ASSERT_EQ(::waitpid(child, nullptr, 0), child);
   auto gone = read_proc_fds(child);
   ASSERT_FALSE(gone.ok());
   EXPECT_EQ(gone.error().code, kProcVanished);
+  EXPECT_EQ(count_proc_fds(child).error().code, kProcVanished);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,6 +58,65 @@ TEST(ProcTasksTest, ListsItsOwnThreads) {
   EXPECT_TRUE(it->voluntary_ctxt_switches.has_value());
 }
 
+TEST(ProcTasksTest, ContextSwitchLinesAreFoundWithoutAFullParse) {
+  auto counts = parse_context_switches(fixture("container.status"));
+  auto full = parse_proc_status(fixture("container.status"));
+  ASSERT_TRUE(counts.ok() && full.ok()) << (counts ? "" : counts.error().message);
+  EXPECT_EQ(counts->voluntary, *full->voluntary_ctxt_switches);
+  EXPECT_EQ(counts->nonvoluntary, *full->nonvoluntary_ctxt_switches);
+  auto cat = parse_context_switches(fixture("cat.status"));
+  ASSERT_TRUE(cat.ok());
+  EXPECT_EQ(cat->voluntary, 0u);
+  EXPECT_EQ(cat->nonvoluntary, 1u);
+  EXPECT_FALSE(parse_context_switches(fixture("truncated.status")).ok());
+  EXPECT_FALSE(parse_context_switches("voluntary_ctxt_switches:\tx\nnonvoluntary_ctxt_switches:\t1\n").ok());
+  EXPECT_FALSE(parse_context_switches("nonvoluntary_ctxt_switches:\t1\n").ok());  // only the other one
+}
+
+TEST(ProcTasksTest, ContextSwitchesAreSummedOverThreads) {
+  std::promise<pid_t> started;
+  std::promise<void> release;
+  std::thread worker([&] {
+    started.set_value(pid_t(::syscall(SYS_gettid)));
+    release.get_future().wait();
+  });
+  pid_t worker_tid = started.get_future().get();
+  auto main_only = read_task_status(::getpid(), ::getpid());
+  auto worker_status = read_task_status(::getpid(), worker_tid);
+  auto sum = read_context_switches(::getpid(), 2);
+  release.set_value();
+  worker.join();
+  ASSERT_TRUE(main_only.ok() && worker_status.ok() && sum.ok());
+  EXPECT_GE(sum->voluntary, *main_only->voluntary_ctxt_switches + *worker_status->voluntary_ctxt_switches);
+  auto single = read_context_switches(::getpid(), 1);
+  ASSERT_TRUE(single.ok());
+  EXPECT_GE(single->voluntary, *main_only->voluntary_ctxt_switches);
+}
+
+TEST(ProcTasksTest, ListsChildrenOfEveryThread) {
+  pid_t first = ::fork();
+  if (first == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+  pid_t from_thread = -1;
+  std::thread([&] {
+    from_thread = ::fork();
+    if (from_thread == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+  }).join();
+  auto children = read_children(::getpid());
+  ::kill(first, SIGKILL);
+  ::kill(from_thread, SIGKILL);
+  ::waitpid(first, nullptr, 0);
+  ::waitpid(from_thread, nullptr, 0);
+  ASSERT_TRUE(children.ok()) << children.error().message;
+  EXPECT_NE(std::find(children->begin(), children->end(), first), children->end());
+  EXPECT_NE(std::find(children->begin(), children->end(), from_thread), children->end());
+}
+
 TEST(ProcTasksTest, ReportsAVanishedProcess) {
   pid_t child = ::fork();
   if (child == 0) ::_exit(0);
@@ -65,6 +125,8 @@ TEST(ProcTasksTest, ReportsAVanishedProcess) {
   ASSERT_FALSE(tasks.ok());
   EXPECT_EQ(tasks.error().code, kProcVanished);
   EXPECT_EQ(read_task_stat(child, child).error().code, kProcVanished);
+  EXPECT_EQ(read_context_switches(child, 1).error().code, kProcVanished);
+  EXPECT_EQ(read_context_switches(child, 4).error().code, kProcVanished);
 }
 
 }  // namespace

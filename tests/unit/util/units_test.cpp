@@ -37,6 +37,9 @@ TEST(UnitsTest, FormatsDurationsAndSizes) {
   EXPECT_EQ(format_duration(Millis(5000)), "5s");
   EXPECT_EQ(format_duration(Millis(120000)), "2m");
   EXPECT_EQ(format_uptime(Millis(192000)), "3m12s");
+  EXPECT_EQ(format_elapsed(Millis(850)), "850ms");
+  EXPECT_EQ(format_elapsed(Millis(12345)), "12.3s");
+  EXPECT_EQ(format_elapsed(Millis(192000)), "3m12s");
   EXPECT_EQ(format_size(512), "512B");
   EXPECT_EQ(format_size(10 * 1024 * 1024), "10.0M");
 }
