@@ -34,7 +34,7 @@ void print_table(const nlohmann::json& instances) {
                i.value("cpu_percent", nlohmann::json()).is_number()
                    ? fmt::format("{:.1f}", i["cpu_percent"].get<double>())
                    : "-",
-               running ? format_duration(Millis(i["cpu_ms"].get<std::int64_t>())) : "-", exit);
+               running ? format_elapsed(Millis(i["cpu_ms"].get<std::int64_t>())) : "-", exit);
   }
 }
 
