@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   add_import(app, ctx);
   add_startup(app, ctx);
   add_apply(app, ctx);
+  add_send(app, ctx);
+  add_cluster(app, ctx);
   try {
     app.parse(parse_argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -52,5 +52,7 @@ void add_zombies(CLI::App& app, Context& ctx);  // reads /proc, needs no daemon
 void add_import(CLI::App& app, Context& ctx);  // import pm2, import supervisord
 void add_startup(CLI::App& app, Context& ctx);
 void add_apply(CLI::App& app, Context& ctx);  // apply, reload-config
+void add_send(CLI::App& app, Context& ctx);
+void add_cluster(CLI::App& app, Context& ctx);  // reload, scale
 
 }  // namespace tend::cli
