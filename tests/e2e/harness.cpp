@@ -181,6 +181,10 @@ std::string helper_path(const std::string& name) {
   return std::string(TEND_HELPERS_DIR) + "/" + name;
 }
 
+std::string script_path(const std::string& name) {
+  return std::string(TEND_SCRIPTS_DIR) + "/" + name;
+}
+
 std::optional<std::string> try_read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;

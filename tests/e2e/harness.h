@@ -52,6 +52,8 @@ std::vector<std::string> merge_env(std::vector<std::string> base, const std::vec
 
 /// Path of a helper program built from tests/helpers/NAME.c.
 std::string helper_path(const std::string& name);
+/// Path of a helper script kept as source in tests/helpers/ (Python, Node).
+std::string script_path(const std::string& name);
 std::optional<std::string> try_read_file(const std::string& path);
 std::string read_file(const std::string& path);                 ///< "" when missing
 std::vector<std::string> split_lines(const std::string& text);  ///< drops a trailing empty piece
