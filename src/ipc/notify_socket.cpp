@@ -5,6 +5,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "util/daemon_log.h"
@@ -99,7 +100,12 @@ void NotifySocket::read_some() {
         sender = cred.pid;
       }
     if (std::size_t(n) > kMaxDatagram || (msg.msg_flags & MSG_TRUNC)) {
-      log_warning("dropped a notify message of {} bytes from pid {} (the limit is {})", n, sender, kMaxDatagram);
+      // At most one line per 10 s however fast someone sends them.
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_warning_ >= std::chrono::seconds(10)) {
+        last_warning_ = now;
+        log_warning("dropped a notify message of {} bytes from pid {} (the limit is {})", n, sender, kMaxDatagram);
+      }
       continue;
     }
     if (sender <= 0) continue;  // no credentials: cannot tell who sent it

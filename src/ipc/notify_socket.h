@@ -2,6 +2,7 @@
 #include <sys/types.h>
 #include <systemd/sd-event.h>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -48,6 +49,7 @@ class NotifySocket {
   UniqueFd fd_;
   Handler handler_;
   sd_event_source* source_ = nullptr;
+  std::chrono::steady_clock::time_point last_warning_{};
 };
 
 }  // namespace tend
