@@ -110,6 +110,20 @@ TEST_F(IpcTest, PythonChildOnTendIpcFd) {
   EXPECT_NE(env.find("\nNODE_CHANNEL_FD=3\n"), std::string::npos) << env;
 }
 
+TEST_F(IpcTest, TheClientsOfTheDocsWork) {
+  // examples/ipc/echo.py and echo.cpp are the clients docs/ipc.md shows.
+  RunResult r = tend({"start", "--name", "py", "--ready", "ipc", "--", "python3", std::string(TEND_EXAMPLES_DIR) + "/ipc/echo.py"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  r = tend({"start", "--name", "cpp", "--ready", "ipc", "--", std::string(TEND_EXAMPLES_BUILD_DIR) + "/ipc_echo_example"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  ASSERT_TRUE(wait_state({"py", "cpp"}, "running", Ms(30000)));
+  for (const char* name : {"py", "cpp"}) {
+    r = tend({"send", name, R"({"hello":[1,"x"]})", "--wait-reply", "20s"});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_EQ(Json::parse(r.out), Json::parse(R"({"echo":{"hello":[1,"x"]}})")) << name;
+  }
+}
+
 TEST_F(IpcTest, SiblingsReachEachOtherThroughTend) {
   ASSERT_EQ(start("b", "t_ipc_echo", {}, {"--ipc", "--instances", "2"}).exit_code, 0);
   ASSERT_EQ(start("a", "t_ipc_echo", {"--forward", "b"}, {"--ipc"}).exit_code, 0);
