@@ -781,5 +781,7 @@ done
 meta load_after "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 python3 "$BENCH/report.py" report "$SAMPLES" "$META" "$BENCH/RESULTS.md" || die "report.py failed"
 log "wrote $BENCH/RESULTS.md"
+# Messages through tend: bench/ipc.sh prints its own section (with its own TEND_HOME).
+"$BENCH/ipc.sh" $([ "$QUICK" = 1 ] && echo --quick) "$TEND" >>"$BENCH/RESULTS.md" || log "bench/ipc.sh failed"
 [ -s "$W/errors.log" ] && log "client errors were logged to $W/errors.log"
 exit 0
