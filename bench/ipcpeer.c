@@ -15,48 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int fd;
-static char buf[1 << 20];
-static size_t have;
+#include "ipcline.h"
 
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static void put(const char* s, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, s, n);
-    if (w <= 0) exit(3);
-    s += w;
-    n -= (size_t)w;
-  }
-}
-
-// Next line into out (without '\n'); exits when the channel closes.
-static size_t get_line(char* out, size_t cap) {
-  for (;;) {
-    char* nl = memchr(buf, '\n', have);
-    if (nl) {
-      size_t len = (size_t)(nl - buf);
-      if (len >= cap) len = cap - 1;
-      memcpy(out, buf, len);
-      out[len] = '\0';
-      have -= (size_t)(nl - buf) + 1;
-      memmove(buf, nl + 1, have);
-      return len;
-    }
-    ssize_t r = read(fd, buf + have, sizeof buf - have);
-    if (r <= 0) exit(0);
-    have += (size_t)r;
-  }
-}
-
-static int cmp(const void* a, const void* b) {
-  double x = *(const double*)a, y = *(const double*)b;
-  return x < y ? -1 : x > y;
-}
 
 static void route(const char* to, const char* data) {
   char msg[512];
@@ -75,7 +35,7 @@ static void route_bench(const char* to, int rounds, int count) {
     get_line(line, sizeof line);
     rtt[i] = now_us() - t0;
   }
-  qsort(rtt, (size_t)rounds, sizeof *rtt, cmp);
+  qsort(rtt, (size_t)rounds, sizeof *rtt, cmp_double);
   int outstanding = 0;
   double t0 = now_us();
   for (int i = 1; i <= count; ++i) {
@@ -98,7 +58,7 @@ static void route_bench(const char* to, int rounds, int count) {
 int main(int argc, char** argv) {
   const char* fd_text = getenv("TEND_IPC_FD");
   if (!fd_text || argc < 2) return 2;
-  fd = atoi(fd_text);
+  chan_fd = atoi(fd_text);
   put("{\"tend\":\"ready\"}\n", 17);
   const char* mode = argv[1];
   if (strcmp(mode, "route-bench") == 0 && argc == 5) route_bench(argv[2], atoi(argv[3]), atoi(argv[4]));

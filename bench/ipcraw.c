@@ -10,43 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
+#include "ipcline.h"
 
-static int fd;
-static char buf[65536];
-static size_t have;
-
-static void put(const char* s, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, s, n);
-    if (w <= 0) exit(3);
-    s += w;
-    n -= (size_t)w;
-  }
-}
-
-static void get_line(void) {
-  for (;;) {
-    char* nl = memchr(buf, '\n', have);
-    if (nl) {
-      have -= (size_t)(nl - buf) + 1;
-      memmove(buf, nl + 1, have);
-      return;
-    }
-    ssize_t r = read(fd, buf + have, sizeof buf - have);
-    if (r <= 0) exit(4);
-    have += (size_t)r;
-  }
-}
-
-static int cmp(const void* a, const void* b) {
-  double x = *(const double*)a, y = *(const double*)b;
-  return x < y ? -1 : x > y;
-}
 
 int main(int argc, char** argv) {
   if (argc != 4) return 2;
@@ -61,8 +26,8 @@ int main(int argc, char** argv) {
     _exit(127);
   }
   close(sv[1]);
-  fd = sv[0];
-  get_line();  // its {"tend":"ready"}
+  chan_fd = sv[0];
+  get_line(NULL, 0);  // its {"tend":"ready"}
   char msg[128];
   if (rtt_mode) {
     double* rtt = malloc(sizeof(double) * (size_t)n);
@@ -70,10 +35,10 @@ int main(int argc, char** argv) {
       int len = snprintf(msg, sizeof msg, "{\"seq\":%d}\n", i);
       double t0 = now_us();
       put(msg, (size_t)len);
-      get_line();
+      get_line(NULL, 0);
       rtt[i] = now_us() - t0;
     }
-    qsort(rtt, (size_t)n, sizeof *rtt, cmp);
+    qsort(rtt, (size_t)n, sizeof *rtt, cmp_double);
     printf("RESULT rtt_p50_us=%.1f rtt_p99_us=%.1f\n", rtt[n / 2], rtt[n * 99 / 100]);
   } else {
     double t0 = now_us();
@@ -81,10 +46,10 @@ int main(int argc, char** argv) {
       int len = snprintf(msg, sizeof msg, i == n ? "{\"seq\":%d,\"last\":true}\n" : "{\"seq\":%d}\n", i);
       put(msg, (size_t)len);
     }
-    get_line();
+    get_line(NULL, 0);
     printf("RESULT msgs_per_s=%.0f\n", n / ((now_us() - t0) / 1e6));
   }
-  close(fd);
+  close(chan_fd);
   waitpid(pid, NULL, 0);
   return 0;
 }

@@ -11,42 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
+#include "ipcline.h"
 
-static int fd;
-static char buf[1 << 16];
-static size_t have;
-
-static void put(const char* s, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, s, n);
-    if (w <= 0) exit(3);
-    s += w;
-    n -= (size_t)w;
-  }
-}
 
 // Reads one response line; exits unless it is ok (and, when waiting, has no missing reply).
 static void expect_ok(void) {
-  for (;;) {
-    char* nl = memchr(buf, '\n', have);
-    if (nl) {
-      *nl = '\0';
-      if (!strstr(buf, "\"ok\":true") || strstr(buf, "\"missing\":[\"")) {
-        fprintf(stderr, "ipcsend: %s\n", buf);
-        exit(5);
-      }
-      have -= (size_t)(nl - buf) + 1;
-      memmove(buf, nl + 1, have);
-      return;
-    }
-    ssize_t r = read(fd, buf + have, sizeof buf - have);
-    if (r <= 0) exit(4);
-    have += (size_t)r;
+  static char line[1 << 16];
+  get_line(line, sizeof line);
+  if (!strstr(line, "\"ok\":true") || strstr(line, "\"missing\":[\"")) {
+    fprintf(stderr, "ipcsend: %s\n", line);
+    exit(5);
   }
 }
 
@@ -55,17 +29,12 @@ static int request(char* out, size_t cap, int id, const char* program, const cha
                   id, program, message, wait ? ",\"wait_reply_ms\":10000" : "");
 }
 
-static int cmp(const void* a, const void* b) {
-  double x = *(const double*)a, y = *(const double*)b;
-  return x < y ? -1 : x > y;
-}
-
 int main(int argc, char** argv) {
   if (argc < 5) return 2;
-  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  chan_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   struct sockaddr_un addr = {.sun_family = AF_UNIX};
   strncpy(addr.sun_path, argv[1], sizeof addr.sun_path - 1);
-  if (connect(fd, (struct sockaddr*)&addr, sizeof addr) != 0) return 1;
+  if (connect(chan_fd, (struct sockaddr*)&addr, sizeof addr) != 0) return 1;
   int n = atoi(argv[4]);
   char req[512], message[128];
   if (strcmp(argv[3], "rtt") == 0) {
@@ -78,7 +47,7 @@ int main(int argc, char** argv) {
       expect_ok();
       rtt[i] = now_us() - t0;
     }
-    qsort(rtt, (size_t)n, sizeof *rtt, cmp);
+    qsort(rtt, (size_t)n, sizeof *rtt, cmp_double);
     printf("RESULT rtt_p50_us=%.1f rtt_p99_us=%.1f\n", rtt[n / 2], rtt[n * 99 / 100]);
     return 0;
   }

@@ -14,6 +14,7 @@
 
 #include "core/host_port.h"
 #include "daemon/instance.h"
+#include "ipc/socket_util.h"
 #include "proc/pidfd.h"
 #include "proc/spawn.h"
 #include "util/daemon_log.h"
@@ -41,22 +42,9 @@ class SocketProbe final : public ReadinessProbe {
  protected:
   void attempt() override {
     reset();
-    int family = check_.host.find(':') != std::string::npos ? AF_INET6 : AF_INET;
     sockaddr_storage ss{};
-    socklen_t len;
-    if (family == AF_INET) {
-      auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-      sin->sin_family = AF_INET;
-      sin->sin_port = htons(uint16_t(check_.port));
-      ::inet_pton(AF_INET, check_.host.c_str(), &sin->sin_addr);
-      len = sizeof *sin;
-    } else {
-      auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = htons(uint16_t(check_.port));
-      ::inet_pton(AF_INET6, check_.host.c_str(), &sin6->sin6_addr);
-      len = sizeof *sin6;
-    }
+    socklen_t len = make_socket_address(check_.host, check_.port, ss);
+    int family = ss.ss_family;
     fd_.reset(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
     if (!fd_) return give_up(fmt::format("socket: {}", std::strerror(errno)));
     if (::connect(fd_.get(), reinterpret_cast<sockaddr*>(&ss), len) != 0 && errno != EINPROGRESS)

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ipc/socket_util.h"
 #include "util/daemon_log.h"
 
 namespace tend {
@@ -28,19 +29,6 @@ constexpr unsigned kRateBurst = 2000;
 char* read_buffer() {
   static thread_local std::unique_ptr<char[]> buf(new char[kReadSize]);
   return buf.get();
-}
-
-/// Closes every fd a message carried: tend takes no handles from children.
-void close_passed_fds(msghdr& msg) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (std::size_t i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      ::close(fd);
-    }
-  }
 }
 
 }  // namespace

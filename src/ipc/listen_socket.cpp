@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/host_port.h"
+#include "ipc/socket_util.h"
 
 namespace tend {
 
@@ -28,21 +29,8 @@ bool unix_socket_live(const sockaddr_un& sa) {
 
 Result<UniqueFd> bind_tcp(const ListenAddress& addr) {
   sockaddr_storage ss{};
-  socklen_t len = 0;
-  int family = addr.host.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-  if (family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(uint16_t(addr.port));
-    ::inet_pton(AF_INET, addr.host.c_str(), &sin->sin_addr);
-    len = sizeof *sin;
-  } else {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(uint16_t(addr.port));
-    ::inet_pton(AF_INET6, addr.host.c_str(), &sin6->sin6_addr);
-    len = sizeof *sin6;
-  }
+  socklen_t len = make_socket_address(addr.host, addr.port, ss);
+  int family = ss.ss_family;
   UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return listen_error(addr);
   int one = 1;

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "ipc/socket_util.h"
 #include "util/daemon_log.h"
 
 namespace tend {
@@ -18,18 +19,6 @@ constexpr std::size_t kMaxDatagram = 4096;  // systemd's NOTIFY_BUFFER_MAX (PIPE
 constexpr int kDatagramsPerDispatch = 64;
 constexpr std::uint64_t kRateIntervalUsec = 100 * 1000;
 constexpr unsigned kRateBurst = 200;
-
-void close_passed_fds(msghdr& msg) {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-    std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-    for (std::size_t i = 0; i < count; ++i) {
-      int fd;
-      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-      ::close(fd);
-    }
-  }
-}
 
 }  // namespace
 
