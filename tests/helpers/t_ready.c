@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
     struct pollfd fds[2] = {{sfd, POLLIN, 0}, {listener, POLLIN, 0}};
     int n = poll(fds, listener >= 0 && strcmp(mode, "http") == 0 ? 2 : 1, pinging ? ping_ms : -1);
     if (n == 0 && pinging) {
-      if (notify("WATCHDOG=1") != 0) return 104;
+      /* As sd_notify(3) users do, a ping that finds no one listening (the daemon restarting) is not fatal. */
+      (void)notify("WATCHDOG=1");
       continue;
     }
     if (n > 0 && (fds[0].revents & POLLIN)) {
