@@ -11,14 +11,17 @@ namespace tend::cli {
 
 namespace {
 
-std::string pid_text(const nlohmann::json& v) { return v.is_null() ? std::string("-") : v.dump(); }
+std::string pid_text(const nlohmann::json& v) {
+  return v.is_null() ? std::string("-") : v.dump();
+}
 
 void print_step(const std::string& name, const nlohmann::json& step) {
   if (step["old_pid"].is_null())
     fmt::print("{}:{} started pid {}\n", name, step["instance"].get<int>(), pid_text(step["new_pid"]));
   else
-    fmt::print("{}:{} pid {} -> {} (ready after {})\n", name, step["instance"].get<int>(), pid_text(step["old_pid"]),
-               pid_text(step["new_pid"]), format_duration(Millis(step["ready_ms"].get<std::int64_t>())));
+    fmt::print("{}:{} pid {} -> {} (ready after {})\n", name, step["instance"].get<int>(),
+               pid_text(step["old_pid"]), pid_text(step["new_pid"]),
+               format_duration(Millis(step["ready_ms"].get<std::int64_t>())));
 }
 
 /// Streams the reload's progress as each instance is replaced, then its outcome.
@@ -64,8 +67,10 @@ int run_scale(const std::string& name, const std::string& count) {
     print_error(fmt::format("invalid instance count '{}': expected N, +N or -N", count));
     return kUsage;
   }
-  if (relative) args["delta"] = count[0] == '+' ? n : -n;
-  else args["instances"] = n;
+  if (relative)
+    args["delta"] = count[0] == '+' ? n : -n;
+  else
+    args["instances"] = n;
   if (relative && n == 0) {
     print_error("a relative count must not be 0");
     return kUsage;
@@ -73,7 +78,8 @@ int run_scale(const std::string& name, const std::string& count) {
   nlohmann::json result;
   if (int rc = call("scale", std::move(args), &result); rc != kOk) return rc;
   for (const auto& i : result["started"])
-    fmt::print("started {}:{} pid {}\n", i["name"].get<std::string>(), i["instance"].get<int>(), pid_text(i["pid"]));
+    fmt::print("started {}:{} pid {}\n", i["name"].get<std::string>(), i["instance"].get<int>(),
+               pid_text(i["pid"]));
   for (const auto& i : result["stopped"])
     fmt::print("stopped {}:{}\n", i["name"].get<std::string>(), i["instance"].get<int>());
   fmt::print("{} has {} instance(s)\n", name, result["instances"].get<int>());
@@ -84,7 +90,8 @@ int run_scale(const std::string& name, const std::string& count) {
 
 void add_cluster(CLI::App& app, Context& ctx) {
   auto name = std::make_shared<std::string>();
-  auto* reload = app.add_subcommand("reload", "Replace a program's instances one by one, each successor ready first");
+  auto* reload =
+      app.add_subcommand("reload", "Replace a program's instances one by one, each successor ready first");
   reload->add_option("name", *name, "The program")->required();
   reload->callback([&ctx, name] { ctx.action = [name] { return run_reload(*name); }; });
 
@@ -93,7 +100,9 @@ void add_cluster(CLI::App& app, Context& ctx) {
   auto* scale = app.add_subcommand("scale", "Change a program's instance count live");
   scale->add_option("name", *scale_name, "The program")->required();
   scale->add_option("count", *count, "N, +N or -N")->required()->allow_extra_args(false);
-  scale->callback([&ctx, scale_name, count] { ctx.action = [scale_name, count] { return run_scale(*scale_name, *count); }; });
+  scale->callback([&ctx, scale_name, count] {
+    ctx.action = [scale_name, count] { return run_scale(*scale_name, *count); };
+  });
 }
 
 }  // namespace tend::cli

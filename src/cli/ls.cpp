@@ -21,7 +21,8 @@ void print_table(const nlohmann::json& instances) {
   constexpr auto kRow = "{:<20} {:>4} {:>8} {:<9} {:<1} {:>8} {:>8} {:>8} {:>8}  {}\n";
   // STATUS (sd_notify's STATUS=, or {"tend":"status"}) is a last column, only when an instance has one.
   bool with_status = false;
-  for (const auto& i : instances) with_status = with_status || (i.contains("status") && i["status"].is_string());
+  for (const auto& i : instances)
+    with_status = with_status || (i.contains("status") && i["status"].is_string());
   auto last_column = [&](std::string exit, const nlohmann::json& i) {
     if (!with_status) return exit;
     return fmt::format("{:<12}  {}", exit, i["status"].is_string() ? i["status"].get<std::string>() : "-");
@@ -37,7 +38,8 @@ void print_table(const nlohmann::json& instances) {
                i["kernel_state"].is_null() ? "-" : i["kernel_state"].get<std::string>(),
                running ? format_uptime(Millis(i["uptime_ms"].get<std::int64_t>())) : "-", i["restarts"].get<int>(),
                running ? format_size(i["rss_bytes"].get<std::uint64_t>()) : "-",
-               running ? format_duration(Millis(i["cpu_ms"].get<std::int64_t>())) : "-", last_column(exit, i));
+               running ? format_duration(Millis(i["cpu_ms"].get<std::int64_t>())) : "-",
+               last_column(exit, i));
   }
 }
 

@@ -79,7 +79,8 @@ void add_send(CLI::App& app, Context& ctx) {
   // The words are taken as given, options after the first one too: CLI11 would split a message like
   // [1,2] at its commas, and read {} or [] as "no value".
   cmd->prefix_command();
-  cmd->add_option("--wait-reply", o->wait_reply, "Wait this long for each instance's first reply and print it");
+  cmd->add_option("--wait-reply", o->wait_reply,
+                  "Wait this long for each instance's first reply and print it");
   cmd->callback([&ctx, o, cmd] {
     auto words = cmd->remaining();
     for (size_t i = 0; i < words.size(); ++i) {

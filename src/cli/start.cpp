@@ -80,7 +80,8 @@ Result<ProgramSpec> to_spec(const StartOptions& o, const std::vector<std::string
   if (!max_message) return max_message.error();
   s.ipc_max_message = *max_message;
   s.ready = o.ready;
-  for (auto [text, out] : {std::pair{&o.ready_timeout, &s.ready_timeout}, std::pair{&o.watchdog, &s.watchdog}}) {
+  for (auto [text, out] :
+       {std::pair{&o.ready_timeout, &s.ready_timeout}, std::pair{&o.watchdog, &s.watchdog}}) {
     auto d = parse_duration(*text);
     if (!d) return d.error();
     *out = *d;
@@ -137,7 +138,8 @@ void add_start(CLI::App& app, Context& ctx) {
   cmd->add_option("--ready", opts->ready, "none|ipc|notify|tcp:PORT|http:URL|exec:CMD: starting until ready");
   cmd->add_option("--ready-timeout", opts->ready_timeout, "Not ready by then: stopped, restarted per policy");
   cmd->add_option("--watchdog", opts->watchdog, "Running instances must send WATCHDOG=1 this often");
-  cmd->add_option("--listen", opts->listen, "[NAME=]tcp:HOST:PORT|unix:PATH bound once, passed at fd 3.. (repeatable)");
+  cmd->add_option("--listen", opts->listen,
+                  "[NAME=]tcp:HOST:PORT|unix:PATH bound once, passed at fd 3.. (repeatable)");
   cmd->callback([&ctx, opts] {
     ctx.action = [&ctx, opts]() -> int {
       nlohmann::json result;
@@ -162,7 +164,8 @@ void add_start(CLI::App& app, Context& ctx) {
       int rc = call("start", {{"spec", *spec}}, &result);
       if (rc == kOk) print_instances(result, "started");
       if (rc == kOk && result.contains("listen"))
-        for (const auto& address : result["listen"]) fmt::print("{} listens on {}\n", spec->name, address.get<std::string>());
+        for (const auto& address : result["listen"])
+          fmt::print("{} listens on {}\n", spec->name, address.get<std::string>());
       return rc;
     };
   });

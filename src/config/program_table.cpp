@@ -237,7 +237,8 @@ constexpr std::array kKeys{
                               ProgramDraft& d) { return read_int("log_keep", n, d.config.spec.log_keep); }},
     KeyHandler{"log_time", [](const toml::node& n,
                               ProgramDraft& d) { return read_bool("log_time", n, d.config.spec.log_time); }},
-    KeyHandler{"ipc", [](const toml::node& n, ProgramDraft& d) { return read_bool("ipc", n, d.config.spec.ipc); }},
+    KeyHandler{"ipc",
+               [](const toml::node& n, ProgramDraft& d) { return read_bool("ipc", n, d.config.spec.ipc); }},
     KeyHandler{"ipc_max_message",
                [](const toml::node& n, ProgramDraft& d) {
                  return read_size("ipc_max_message", n, d.config.spec.ipc_max_message);
@@ -246,7 +247,8 @@ constexpr std::array kKeys{
                [](const toml::node& n, ProgramDraft& d) -> Check {
                  std::string text;
                  if (auto err = read_string("ready", n, text)) return err;
-                 if (auto check = parse_ready_check(text); !check) return fail(fmt::format("`ready`: {}", check.error().message));
+                 if (auto check = parse_ready_check(text); !check)
+                   return fail(fmt::format("`ready`: {}", check.error().message));
                  d.config.spec.ready = text;
                  return std::nullopt;
                }},
@@ -255,7 +257,9 @@ constexpr std::array kKeys{
                  return read_duration("ready_timeout", n, d.config.spec.ready_timeout);
                }},
     KeyHandler{"watchdog",
-               [](const toml::node& n, ProgramDraft& d) { return read_duration("watchdog", n, d.config.spec.watchdog); }},
+               [](const toml::node& n, ProgramDraft& d) {
+                 return read_duration("watchdog", n, d.config.spec.watchdog);
+               }},
     KeyHandler{"listen",
                [](const toml::node& n, ProgramDraft& d) -> Check {
                  std::vector<std::string> addresses;

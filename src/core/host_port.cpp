@@ -19,7 +19,8 @@ Result<int> parse_port(std::string_view text, int min_port) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size())
     return Error{EINVAL, fmt::format("'{}' is not a port number", text)};
-  if (port < min_port || port > 65535) return Error{EINVAL, fmt::format("port {} is out of range ({}..65535)", port, min_port)};
+  if (port < min_port || port > 65535)
+    return Error{EINVAL, fmt::format("port {} is out of range ({}..65535)", port, min_port)};
   return port;
 }
 
@@ -36,14 +37,17 @@ Result<HostPort> parse_host_port(std::string_view text, std::string_view default
     port_text = text.substr(close + 2);
   } else if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
     out.host = std::string(text.substr(0, colon));
-    if (out.host.find(':') != std::string::npos) return Error{EINVAL, "write an IPv6 address in brackets: [::1]:PORT"};
+    if (out.host.find(':') != std::string::npos)
+      return Error{EINVAL, "write an IPv6 address in brackets: [::1]:PORT"};
     port_text = text.substr(colon + 1);
   } else {
     out.host = std::string(default_host);
   }
   if (out.host == "localhost") out.host = "127.0.0.1";
   if (!numeric_address(out.host))
-    return Error{EINVAL, fmt::format("'{}' is not a numeric address (or localhost); tend does not look names up", out.host)};
+    return Error{
+        EINVAL,
+        fmt::format("'{}' is not a numeric address (or localhost); tend does not look names up", out.host)};
   auto port = parse_port(port_text, min_port);
   if (!port) return port.error();
   out.port = *port;

@@ -20,7 +20,9 @@ bool valid_fd_name(std::string_view name) {
 }  // namespace
 
 Result<ListenAddress> parse_listen_address(std::string_view text, std::string_view default_name) {
-  auto bad = [&](const std::string& why) { return Error{EINVAL, fmt::format("invalid listen '{}': {}", text, why)}; };
+  auto bad = [&](const std::string& why) {
+    return Error{EINVAL, fmt::format("invalid listen '{}': {}", text, why)};
+  };
   ListenAddress addr;
   std::string_view rest = text;
   auto eq = text.find('=');

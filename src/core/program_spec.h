@@ -53,12 +53,12 @@ struct ProgramSpec {
   bool autostart = true;                // a config file's apply starts it (else it waits for `tend start`)
   std::optional<int> port_base;         // instance i gets PORT=port_base+i (as foreman assigns ports)
   // IPC, readiness and clusters (docs/ipc.md).
-  bool ipc = false;                           // a message channel at a fixed fd (NODE_CHANNEL_FD, TEND_IPC_FD)
+  bool ipc = false;                           // a message channel at a fixed fd (NODE_CHANNEL_FD etc.)
   std::uint64_t ipc_max_message = 1u << 20;   // longer messages from or to the child are dropped
   std::string ready = "none";                 // a ReadyCheck: none, ipc, notify, tcp:PORT, http:URL, exec:CMD
   Millis ready_timeout{30'000};               // not ready by then: stopped and restarted per the policy
   Millis watchdog{0};                         // > 0: WATCHDOG=1 must come this often once running
-  std::vector<std::string> listen;            // sockets the daemon binds once and passes at fd 3.. (LISTEN_FDS)
+  std::vector<std::string> listen;            // sockets bound once by the daemon, passed at fd 3..
 
   /// The argv actually executed: command, or {"/bin/sh", "-c", command[0]} with shell.
   std::vector<std::string> argv() const;

@@ -37,7 +37,7 @@ Status parse_http_target(std::string_view rest, ReadyCheck& check) {
   if (slash != std::string_view::npos) check.path = std::string(rest.substr(slash));
   // A port is required inside brackets only when a colon follows them; otherwise 80.
   bool has_port = authority.starts_with('[') ? authority.find("]:") != std::string_view::npos
-                                            : authority.find(':') != std::string_view::npos;
+                                             : authority.find(':') != std::string_view::npos;
   std::string with_port = has_port ? std::string(authority) : std::string(authority) + ":80";
   auto hp = parse_host_port(with_port, "127.0.0.1", 1);
   if (!hp) return hp.error();
@@ -48,10 +48,14 @@ Status parse_http_target(std::string_view rest, ReadyCheck& check) {
 
 }  // namespace
 
-std::string_view ready_kind_name(ReadyKind kind) { return kKindNames[static_cast<int>(kind)]; }
+std::string_view ready_kind_name(ReadyKind kind) {
+  return kKindNames[static_cast<int>(kind)];
+}
 
 Result<ReadyCheck> parse_ready_check(std::string_view text, std::string_view port_value) {
-  auto bad = [&](const std::string& why) { return Error{EINVAL, fmt::format("invalid ready '{}': {}", text, why)}; };
+  auto bad = [&](const std::string& why) {
+    return Error{EINVAL, fmt::format("invalid ready '{}': {}", text, why)};
+  };
   ReadyCheck check;
   check.text = std::string(text);
   auto colon = text.find(':');
@@ -76,8 +80,10 @@ Result<ReadyCheck> parse_ready_check(std::string_view text, std::string_view por
     std::string_view url = target;
     if (url.starts_with("https:"))
       return bad("https is not supported; probe a plain-HTTP address, or use exec: with a client");
-    if (url.starts_with("http://")) url.remove_prefix(7);
-    else if (url.starts_with("//")) url.remove_prefix(2);  // `--ready http://host/...`: "http:" then "//host"
+    if (url.starts_with("http://"))
+      url.remove_prefix(7);
+    else if (url.starts_with("//"))
+      url.remove_prefix(2);  // `--ready http://host/...`: "http:" then "//host"
     if (url.empty()) return bad("expected http:URL, e.g. http:http://127.0.0.1:8080/health");
     if (auto st = parse_http_target(url, check); !st) return bad(st.error().message);
     return check;
@@ -90,7 +96,8 @@ Result<ReadyCheck> parse_ready_check(std::string_view text, std::string_view por
     check.argv = std::move(words->words);
     return check;
   }
-  if (kind == "https") return bad("https is not supported; probe a plain-HTTP address, or use exec: with a client");
+  if (kind == "https")
+    return bad("https is not supported; probe a plain-HTTP address, or use exec: with a client");
   return bad("expected none, ipc, notify, tcp:PORT, http:URL or exec:CMD");
 }
 

@@ -57,9 +57,11 @@ void Commands::send(const ConnPtr& conn, const Request& req) {
   if (*wait_ms < 0 || reached.empty()) return conn->send(make_ok(req.id, std::move(result)));
   supervisor_.messenger().await_replies(
       reached, Millis(*wait_ms),
-      [conn, id = req.id, result](std::vector<Messenger::Reply> replies, std::vector<std::string> missing) mutable {
+      [conn, id = req.id, result](std::vector<Messenger::Reply> replies,
+                                  std::vector<std::string> missing) mutable {
         json got = json::array();
-        for (auto& r : replies) got.push_back({{"name", r.program}, {"instance", r.instance}, {"message", r.message}});
+        for (auto& r : replies)
+          got.push_back({{"name", r.program}, {"instance", r.instance}, {"message", r.message}});
         result["replies"] = std::move(got);
         result["missing"] = std::move(missing);
         conn->send(make_ok(id, std::move(result)));
@@ -72,7 +74,8 @@ void Commands::rolling_reload(const ConnPtr& conn, const Request& req) {
   if (!supervisor_.find(*name))
     return conn->send(make_error(req.id, ErrorCode::not_found, fmt::format("no program named {}", *name)));
   if (supervisor_.reload_of(*name))
-    return conn->send(make_error(req.id, ErrorCode::bad_request, fmt::format("{} is already being reloaded", *name)));
+    return conn->send(
+        make_error(req.id, ErrorCode::bad_request, fmt::format("{} is already being reloaded", *name)));
   std::weak_ptr<Connection> weak = conn;
   auto reload = std::make_shared<RollingReload>(
       supervisor_, *name,
@@ -96,9 +99,11 @@ void Commands::scale(const ConnPtr& conn, const Request& req) {
   auto absolute = arg_int(req.args, "instances", -1);
   auto delta = arg_int(req.args, "delta", 0);
   if (!name || !absolute || !delta || (*absolute < 0) == (*delta == 0))
-    return conn->send(make_error(req.id, ErrorCode::bad_request, "scale needs a name and instances (or a delta)"));
+    return conn->send(
+        make_error(req.id, ErrorCode::bad_request, "scale needs a name and instances (or a delta)"));
   Program* p = supervisor_.find(*name);
-  if (!p) return conn->send(make_error(req.id, ErrorCode::not_found, fmt::format("no program named {}", *name)));
+  if (!p)
+    return conn->send(make_error(req.id, ErrorCode::not_found, fmt::format("no program named {}", *name)));
   if (supervisor_.reload_of(*name) || scaling_.count(*name))
     return conn->send(make_error(req.id, ErrorCode::bad_request,
                                  fmt::format("{} is being {}; try again when that is done", *name,
@@ -106,7 +111,8 @@ void Commands::scale(const ConnPtr& conn, const Request& req) {
   std::int64_t want = *absolute >= 0 ? *absolute : std::int64_t(p->instances.size()) + *delta;
   ProgramSpec check = p->spec;
   check.instances = int(std::clamp<std::int64_t>(want, -1, 100000));
-  if (auto st = check.validate(); !st) return conn->send(make_error(req.id, ErrorCode::bad_request, st.error().message));
+  if (auto st = check.validate(); !st)
+    return conn->send(make_error(req.id, ErrorCode::bad_request, st.error().message));
   int n = check.instances, have = int(p->instances.size());
   if (n >= have) {
     supervisor_.resize_program(*p, n);

@@ -237,7 +237,8 @@ void Instance::finish_run(ExitInfo exit) {
   ExitInfo policy_exit = exit;
   if (!failure_.empty() && policy_exit.clean()) policy_exit.exit_code = 1;
   Millis policy_run = ready_kind() != ReadyKind::none && !became_ready_ ? Millis(0) : run_time;
-  std::string ended = failure_.empty() ? describe_exit(exit) : fmt::format("{}; {}", failure_, describe_exit(exit));
+  std::string ended =
+      failure_.empty() ? describe_exit(exit) : fmt::format("{}; {}", failure_, describe_exit(exit));
   auto decision = decide_restart(policy_exit, policy_run, history_, spec_.restart, services_.clock->now());
   using Action = RestartDecision::Action;
   if (decision.action == Action::stay_down) {
@@ -334,8 +335,8 @@ void Instance::on_kill_timeout() {
     // Killing a failed run (kill_for): SIGKILL once; its exit comes through the reaper as usual.
     if (killed_) return;
     killed_ = true;
-    log_warning("{}: still running {} after {}; sending SIGKILL", label(), format_duration(spec_.kill_timeout),
-                failure_);
+    log_warning("{}: still running {} after {}; sending SIGKILL", label(),
+                format_duration(spec_.kill_timeout), failure_);
     if (!cgroup_.empty()) (void)cgroup_.kill();
     if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
     if (pidfd_) (void)pidfd_signal(pidfd_.get(), SIGKILL);
@@ -404,8 +405,9 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
   // Who still runs: the recorded pid if it is still the same process (pid and start time), else whatever
   // runs in the instance's cgroup — a run spawned just before a crash may not have reached state.json.
   Cgroup cgroup = !rec.cgroup.empty()         ? Cgroup(rec.cgroup)
-                  : services_.cgroups->available ? Cgroup(fmt::format("{}/{}", services_.cgroups->base, cgroup_leaf_))
-                                                 : Cgroup();
+                  : services_.cgroups->available
+                      ? Cgroup(fmt::format("{}/{}", services_.cgroups->base, cgroup_leaf_))
+                      : Cgroup();
   if (!rec.cgroup.empty()) cgroup_leaf_ = rec.cgroup.substr(rec.cgroup.rfind('/') + 1);
   std::optional<ProcStat> alive;
   if (rec.pid > 0) {

@@ -17,9 +17,11 @@ namespace {
 /// Variables that describe the fds and sockets of the process they are set for. Inherited (from the
 /// environment `tend start` captured), they would describe someone else's: Node would open a
 /// NODE_CHANNEL_FD that is not a channel and abort, a server would take fd 3 for a socket.
-constexpr std::array<const char*, 10> kProtocolVariables{
-    "NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", "NODE_UNIQUE_ID", "TEND_IPC_FD", "LISTEN_FDS",
-    "LISTEN_PID",      "LISTEN_FDNAMES",                  "NOTIFY_SOCKET",  "WATCHDOG_USEC", "WATCHDOG_PID"};
+constexpr std::array<const char*, 10> kProtocolVariables{"NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE",
+                                                         "NODE_UNIQUE_ID",  "TEND_IPC_FD",
+                                                         "LISTEN_FDS",      "LISTEN_PID",
+                                                         "LISTEN_FDNAMES",  "NOTIFY_SOCKET",
+                                                         "WATCHDOG_USEC",   "WATCHDOG_PID"};
 
 }  // namespace
 
@@ -69,15 +71,17 @@ void Instance::attach_channel(UniqueFd fd) {
     services_.on_message_dropped(*this, reason, bytes);
   };
   handlers.closed = [this] { log_info("{}: the message channel was closed by the child", label()); };
-  channel_ = std::make_unique<ChildChannel>(services_.loop, std::move(fd), spec_.ipc_max_message, kPriorityIpc,
-                                            std::move(handlers));
+  channel_ = std::make_unique<ChildChannel>(services_.loop, std::move(fd), spec_.ipc_max_message,
+                                            kPriorityIpc, std::move(handlers));
 }
 
 void Instance::hold_channel(bool hold) {
   if (!services_.fd_holder || pid_ <= 0) return;
   auto key = FdHolder::key(spec_.name, index_, "ipc", pid_);
-  if (hold && channel_) services_.fd_holder->put(key, channel_->fd());
-  else if (!hold) services_.fd_holder->remove(key);
+  if (hold && channel_)
+    services_.fd_holder->put(key, channel_->fd());
+  else if (!hold)
+    services_.fd_holder->remove(key);
 }
 
 void Instance::close_channel() {
@@ -96,7 +100,8 @@ Status Instance::channel_status() const {
 
 Status Instance::deliver(std::string_view line) {
   if (auto st = channel_status(); !st) return st;
-  if (auto st = channel_->send(line); !st) return Error{st.error().code, fmt::format("{}: {}", label(), st.error().message)};
+  if (auto st = channel_->send(line); !st)
+    return Error{st.error().code, fmt::format("{}: {}", label(), st.error().message)};
   return {};
 }
 

@@ -78,7 +78,10 @@ void Instance::mark_ready(std::string_view how) {
   // inside its own callback.
   Millis after = std::chrono::duration_cast<Millis>(services_.clock->now() - started_at_);
   std::string what = fmt::format("ready ({}) after {}", how, format_duration(after));
-  services_.events->record(EventRecord{"ready", spec_.name, index_, fmt::format("{} {}", label(), what),
+  services_.events->record(EventRecord{"ready",
+                                       spec_.name,
+                                       index_,
+                                       fmt::format("{} {}", label(), what),
                                        {{"via", how}, {"after_ms", after.count()}, {"pid", pid_}}});
   change_state(State::running, what);
   start_watchdog();
@@ -89,8 +92,12 @@ void Instance::on_ready_timeout() {
   std::string why = fmt::format("not ready within {}", format_duration(spec_.ready_timeout));
   if (probe_ && !probe_->last_failure().empty()) why += fmt::format(" ({})", probe_->last_failure());
   probe_.reset();  // from the timer: the probe is not on the stack
-  services_.events->record(EventRecord{"ready", spec_.name, index_, fmt::format("{}: {}", label(), why),
-                                       {{"timeout_ms", spec_.ready_timeout.count()}, {"ready", spec_.ready}, {"pid", pid_}}});
+  services_.events->record(
+      EventRecord{"ready",
+                  spec_.name,
+                  index_,
+                  fmt::format("{}: {}", label(), why),
+                  {{"timeout_ms", spec_.ready_timeout.count()}, {"ready", spec_.ready}, {"pid", pid_}}});
   log_warning("{}: {}; stopping it", label(), why);
   kill_for(why, spec_.stop_signal);
 }
@@ -113,14 +120,19 @@ void Instance::watchdog_ping() {
 
 void Instance::set_watchdog_timeout(Millis timeout) {
   watchdog_timeout_ = timeout;
-  if (timeout.count() == 0) watchdog_timer_.cancel();
-  else start_watchdog();
+  if (timeout.count() == 0)
+    watchdog_timer_.cancel();
+  else
+    start_watchdog();
 }
 
 void Instance::watchdog_trip(std::string why) {
   if (state_ != State::running || !failure_.empty()) return;
   watchdog_timer_.cancel();
-  services_.events->record(EventRecord{"watchdog", spec_.name, index_, fmt::format("{}: {}", label(), why),
+  services_.events->record(EventRecord{"watchdog",
+                                       spec_.name,
+                                       index_,
+                                       fmt::format("{}: {}", label(), why),
                                        {{"timeout_ms", watchdog_timeout_.count()}, {"pid", pid_}}});
   log_warning("{}: {}; sending SIGABRT", label(), why);
   kill_for(std::move(why), SIGABRT);  // systemd's WatchdogSignal: a core dump shows where it hung

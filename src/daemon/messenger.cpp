@@ -36,7 +36,8 @@ std::optional<Target> parse_target(const std::string& text) {
   if (colon != std::string::npos) {
     std::string_view digits = std::string_view(text).substr(colon + 1);
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), t.index);
-    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || t.index < 0) return std::nullopt;
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || t.index < 0)
+      return std::nullopt;
   }
   return t;
 }
@@ -79,25 +80,35 @@ void Messenger::on_message(Instance& from, std::string_view line) {
   ChildMessage m = classify_child_message(line);
   switch (m.kind) {
     case Kind::empty:
-    case Kind::node_internal: return;
-    case Kind::malformed: return on_dropped(from, m.text, line.size());
+    case Kind::node_internal:
+      return;
+    case Kind::malformed:
+      return on_dropped(from, m.text, line.size());
     case Kind::pm2_ready:
       // PM2's process.send('ready'): readiness when that is what the program waits for, else a message.
-      if (from.ready_kind() == ReadyKind::ipc && from.state() == State::starting) return from.mark_ready("ipc");
+      if (from.ready_kind() == ReadyKind::ipc && from.state() == State::starting)
+        return from.mark_ready("ipc");
       break;
-    case Kind::ready: return from.mark_ready("ipc");
-    case Kind::status: return from.set_status(m.text);
-    case Kind::watchdog: return from.watchdog_ping();
-    case Kind::route: return route(from, m.to, m.value, line.size());
-    case Kind::unknown_tend: return on_dropped(from, fmt::format("unknown tend message '{}'", m.text), line.size());
+    case Kind::ready:
+      return from.mark_ready("ipc");
+    case Kind::status:
+      return from.set_status(m.text);
+    case Kind::watchdog:
+      return from.watchdog_ping();
+    case Kind::route:
+      return route(from, m.to, m.value, line.size());
+    case Kind::unknown_tend:
+      return on_dropped(from, fmt::format("unknown tend message '{}'", m.text), line.size());
     case Kind::node_handle:
       // Node holds back every later message until a handle is acknowledged. tend takes no handles: the fd
       // that came with it is already closed.
       (void)from.deliver(R"({"cmd":"NODE_HANDLE_ACK"})");
-      return on_dropped(from, fmt::format("a handle ({}) cannot be passed through tend; it was closed",
-                                          m.text.empty() ? "unknown type" : m.text),
+      return on_dropped(from,
+                        fmt::format("a handle ({}) cannot be passed through tend; it was closed",
+                                    m.text.empty() ? "unknown type" : m.text),
                         line.size());
-    case Kind::user: break;
+    case Kind::user:
+      break;
   }
   record_message(from, m.value, line);
   answer_waiters(from, m.value);
@@ -105,7 +116,9 @@ void Messenger::on_message(Instance& from, std::string_view line) {
 
 void Messenger::on_dropped(Instance& from, const std::string& reason, std::size_t bytes) {
   if (!allow_event(from)) return;
-  supervisor_.events().record(EventRecord{"message_dropped", from.spec().name, from.index(),
+  supervisor_.events().record(EventRecord{"message_dropped",
+                                          from.spec().name,
+                                          from.index(),
                                           fmt::format("{}: dropped a message: {}", from.label(), reason),
                                           {{"bytes", bytes}, {"reason", reason}, {"pid", from.pid()}}});
 }
@@ -113,11 +126,14 @@ void Messenger::on_dropped(Instance& from, const std::string& reason, std::size_
 void Messenger::record_message(Instance& from, const nlohmann::json& message, std::string_view line) {
   if (!allow_event(from)) return;
   nlohmann::json data{{"bytes", line.size()}, {"pid", from.pid()}};
-  if (line.size() <= kEventMessageBytes) data["message"] = message;
-  else data["preview"] = preview(line, kEventMessageBytes), data["truncated"] = true;
+  if (line.size() <= kEventMessageBytes)
+    data["message"] = message;
+  else
+    data["preview"] = preview(line, kEventMessageBytes), data["truncated"] = true;
   supervisor_.events().record(EventRecord{
       "message", from.spec().name, from.index(),
-      fmt::format("{} sent {} bytes: {}", from.label(), line.size(), preview(line, kPreviewBytes)), std::move(data)});
+      fmt::format("{} sent {} bytes: {}", from.label(), line.size(), preview(line, kPreviewBytes)),
+      std::move(data)});
 }
 
 bool Messenger::allow_event(Instance& from) {
@@ -125,11 +141,13 @@ bool Messenger::allow_event(Instance& from) {
   Budget& b = budgets_[from.label()];
   if (now - b.window >= std::chrono::seconds(1)) {
     if (b.suppressed > 0)
-      supervisor_.events().record(EventRecord{
-          "message", from.spec().name, from.index(),
-          fmt::format("{}: {} more messages were not recorded (over {} a second)", from.label(), b.suppressed,
-                      kEventsPerSecond),
-          {{"not_recorded", b.suppressed}}});
+      supervisor_.events().record(
+          EventRecord{"message",
+                      from.spec().name,
+                      from.index(),
+                      fmt::format("{}: {} more messages were not recorded (over {} a second)", from.label(),
+                                  b.suppressed, kEventsPerSecond),
+                      {{"not_recorded", b.suppressed}}});
     b = Budget{now, 0, 0};
   }
   if (b.used < kEventsPerSecond) {
@@ -142,7 +160,8 @@ bool Messenger::allow_event(Instance& from) {
 
 void Messenger::route(Instance& from, const std::string& to, const nlohmann::json& data, std::size_t bytes) {
   auto target = parse_target(to);
-  if (!target) return on_dropped(from, fmt::format("cannot route to '{}': expected NAME or NAME:I", to), bytes);
+  if (!target)
+    return on_dropped(from, fmt::format("cannot route to '{}': expected NAME or NAME:I", to), bytes);
   if (auto st = check_outgoing(data); !st) return on_dropped(from, st.error().message, bytes);
   Program* program = supervisor_.find(target->name);
   if (!program) return on_dropped(from, fmt::format("cannot route to '{}': no such program", to), bytes);
@@ -151,16 +170,22 @@ void Messenger::route(Instance& from, const std::string& to, const nlohmann::jso
   for (auto& inst : program->instances) {
     if (target->index >= 0 ? inst->index() != target->index : inst.get() == &from) continue;
     if (!inst->has_channel()) continue;
-    if (auto st = inst->deliver(line); st) delivered.push_back(inst->label());
-    else failed.push_back(st.error().message);
+    if (auto st = inst->deliver(line); st)
+      delivered.push_back(inst->label());
+    else
+      failed.push_back(st.error().message);
   }
   for (const auto& why : failed) on_dropped(from, fmt::format("routing to {} failed: {}", to, why), bytes);
   if (delivered.empty() && failed.empty())
-    return on_dropped(from, fmt::format("cannot route to '{}': no instance has an open message channel", to), bytes);
+    return on_dropped(from, fmt::format("cannot route to '{}': no instance has an open message channel", to),
+                      bytes);
   if (delivered.empty() || !allow_event(from)) return;
-  supervisor_.events().record(EventRecord{"message", from.spec().name, from.index(),
-                                          fmt::format("{} sent {} bytes to {}", from.label(), line.size(), to),
-                                          {{"bytes", line.size()}, {"to", to}, {"delivered", delivered}}});
+  supervisor_.events().record(
+      EventRecord{"message",
+                  from.spec().name,
+                  from.index(),
+                  fmt::format("{} sent {} bytes to {}", from.label(), line.size(), to),
+                  {{"bytes", line.size()}, {"to", to}, {"delivered", delivered}}});
 }
 
 void Messenger::on_notify(pid_t sender, NotifyFields fields) {
@@ -174,10 +199,14 @@ void Messenger::on_notify(pid_t sender, NotifyFields fields) {
     return;
   }
   for (const auto& [key, value] : fields) {
-    if (key == "READY" && value == "1") inst->mark_ready("notify");
-    else if (key == "STATUS") inst->set_status(value);
-    else if (key == "WATCHDOG" && value == "1") inst->watchdog_ping();
-    else if (key == "WATCHDOG" && value == "trigger") inst->watchdog_trip("watchdog: WATCHDOG=trigger");
+    if (key == "READY" && value == "1")
+      inst->mark_ready("notify");
+    else if (key == "STATUS")
+      inst->set_status(value);
+    else if (key == "WATCHDOG" && value == "1")
+      inst->watchdog_ping();
+    else if (key == "WATCHDOG" && value == "trigger")
+      inst->watchdog_trip("watchdog: WATCHDOG=trigger");
     else if (key == "WATCHDOG_USEC") {
       if (auto usec = parse_usec(value)) inst->set_watchdog_timeout(Millis(*usec / 1000));
     } else if (key == "EXTEND_TIMEOUT_USEC") {
@@ -192,7 +221,9 @@ void Messenger::on_notify(pid_t sender, NotifyFields fields) {
 
 Status Messenger::check_outgoing(const nlohmann::json& message) {
   if (is_node_internal(message))
-    return Error{EINVAL, "a message whose \"cmd\" starts with NODE_ is Node's internal protocol; tend does not send it"};
+    return Error{
+        EINVAL,
+        "a message whose \"cmd\" starts with NODE_ is Node's internal protocol; tend does not send it"};
   return {};
 }
 
@@ -212,8 +243,9 @@ Result<std::vector<Instance*>> Messenger::recipients(const std::vector<std::stri
       if (std::find(out.begin(), out.end(), inst) == out.end()) out.push_back(inst);
     }
     if (!any)
-      return Error{ENOTCONN, target == "all" ? std::string("no instance has an open message channel")
-                                             : fmt::format("no instance of {} has an open message channel", target)};
+      return Error{ENOTCONN, target == "all"
+                                 ? std::string("no instance has an open message channel")
+                                 : fmt::format("no instance of {} has an open message channel", target)};
   }
   return out;
 }

@@ -78,8 +78,8 @@ Status Supervisor::save() {
     std::string transient;
     if (RollingReload* reload = reload_of(p->spec.name))
       transient = fmt::format(",\"transient\":{}", transient_records(*reload).dump());
-    out += fmt::format("{{\"spec\":{},\"env\":{},\"source\":{},\"instances\":{}{}}}", p->spec_json, env, source,
-                       instances.dump(), transient);
+    out += fmt::format("{{\"spec\":{},\"env\":{},\"source\":{},\"instances\":{}{}}}", p->spec_json, env,
+                       source, instances.dump(), transient);
     durable += p->spec_json + std::to_string(env) + source;
   }
   out += "],\"applied\":[";

@@ -16,7 +16,9 @@ ProgramSockets::ProgramSockets(std::string program, const std::vector<std::strin
   }
 }
 
-ProgramSockets::~ProgramSockets() { close(); }
+ProgramSockets::~ProgramSockets() {
+  close();
+}
 
 Status ProgramSockets::ensure_bound() {
   for (auto& s : sockets_) {
@@ -70,6 +72,8 @@ std::vector<std::string> ProgramSockets::bound() const {
   return out;
 }
 
-bool ProgramSockets::same_as(const std::vector<std::string>& listen) const { return listen == listen_; }
+bool ProgramSockets::same_as(const std::vector<std::string>& listen) const {
+  return listen == listen_;
+}
 
 }  // namespace tend

@@ -36,7 +36,9 @@ constexpr std::size_t kMaxResponseHead = 1024;
 class SocketProbe final : public ReadinessProbe {
  public:
   SocketProbe(sd_event* loop, const ReadyCheck& check, std::function<void()> on_ready)
-      : ReadinessProbe(loop, std::move(on_ready)), check_(check), deadline_(loop, [this] { give_up("timed out"); }) {}
+      : ReadinessProbe(loop, std::move(on_ready)),
+        check_(check),
+        deadline_(loop, [this] { give_up("timed out"); }) {}
   ~SocketProbe() override { sd_event_source_disable_unref(source_); }
 
  protected:
@@ -72,8 +74,10 @@ class SocketProbe final : public ReadinessProbe {
 
   static int on_io(sd_event_source*, int, uint32_t revents, void* self_ptr) {
     auto* self = static_cast<SocketProbe*>(self_ptr);
-    if (!self->sent_) self->on_connected();
-    else if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR)) self->on_response();
+    if (!self->sent_)
+      self->on_connected();
+    else if (revents & (EPOLLIN | EPOLLHUP | EPOLLERR))
+      self->on_response();
     return 0;
   }
 
@@ -86,8 +90,8 @@ class SocketProbe final : public ReadinessProbe {
       reset();
       return passed();
     }
-    std::string request = fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: tend\r\nConnection: close\r\n\r\n",
-                                      check_.path, where());
+    std::string request = fmt::format(
+        "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: tend\r\nConnection: close\r\n\r\n", check_.path, where());
     // A request this small fits any fresh socket buffer: a short send means something is wrong.
     if (::send(fd_.get(), request.data(), request.size(), MSG_NOSIGNAL) != ssize_t(request.size()))
       return give_up(fmt::format("GET {}: unable to send the request", check_.path));
@@ -108,8 +112,10 @@ class SocketProbe final : public ReadinessProbe {
     // "HTTP/1.1 200 OK"
     std::string_view line(response_.data(), eol);
     auto space = line.find(' ');
-    int status = space == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
-    if (!line.starts_with("HTTP/") || status < 100) return give_up(fmt::format("GET {}: not an HTTP response", check_.path));
+    int status =
+        space == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(space + 1, 3)).c_str());
+    if (!line.starts_with("HTTP/") || status < 100)
+      return give_up(fmt::format("GET {}: not an HTTP response", check_.path));
     if (status < 200 || status > 299) return give_up(fmt::format("GET {}: status {}", check_.path, status));
     reset();
     passed();

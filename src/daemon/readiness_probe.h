@@ -24,8 +24,8 @@ class ReadinessProbe {
     /// exec: tells the reaper whom to hand a check's exit status (wait status) to.
     std::function<void(pid_t, std::function<void(int)>)> watch_pid;
     std::map<std::string, std::string> env;  // exec: the check's environment
-    std::string cwd;                          // exec
-    long nofile_soft = -1;                    // exec
+    std::string cwd;                         // exec
+    long nofile_soft = -1;                   // exec
   };
 
   static std::unique_ptr<ReadinessProbe> start(const ReadyCheck& check, Context context,

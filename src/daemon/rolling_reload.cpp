@@ -21,14 +21,21 @@ std::string other_leaf(const Instance& old) {
   return old.cgroup_leaf() == base ? base + "@1" : base;
 }
 
-bool is_up(State s) { return s == State::starting || s == State::running; }
+bool is_up(State s) {
+  return s == State::starting || s == State::running;
+}
 
 }  // namespace
 
 RollingReload::RollingReload(Supervisor& supervisor, std::string program, Progress progress, Done done)
-    : supervisor_(supervisor), program_(std::move(program)), progress_(std::move(progress)), done_(std::move(done)) {}
+    : supervisor_(supervisor),
+      program_(std::move(program)),
+      progress_(std::move(progress)),
+      done_(std::move(done)) {}
 
-RollingReload::~RollingReload() { sd_event_source_disable_unref(advance_source_); }
+RollingReload::~RollingReload() {
+  sd_event_source_disable_unref(advance_source_);
+}
 
 std::vector<Instance*> RollingReload::transient() const {
   std::vector<Instance*> out;
@@ -65,7 +72,8 @@ int RollingReload::on_advance(sd_event_source*, void* self) {
 
 bool RollingReload::transient_running() const {
   for (Instance* inst : transient())
-    if (has_process(inst->state()) || inst->state() == State::backoff || inst->state() == State::waiting) return true;
+    if (has_process(inst->state()) || inst->state() == State::backoff || inst->state() == State::waiting)
+      return true;
   return false;
 }
 
@@ -79,8 +87,10 @@ void RollingReload::advance() {
     if (inst->state() != State::stopped) return;  // the old process is still finishing its work
   if (successor_) {
     switch (successor_->state()) {
-      case State::starting: return;
-      case State::running: return promote();
+      case State::starting:
+        return;
+      case State::running:
+        return promote();
       default:
         return fail(fmt::format("{}:{}: the successor did not become ready ({}{}{})", program_, slot_,
                                 state_name(successor_->state()), successor_->reason().empty() ? "" : ": ",
@@ -130,8 +140,8 @@ void RollingReload::promote() {
   p->instances[slot_] = std::move(successor_);
   old->set_label_suffix(" (old)");
   old->set_wanted(false);
-  log_info("reload {}: {} is now pid {}; stopping pid {}", program_, p->instances[slot_]->label(), step.new_pid,
-           step.old_pid);
+  log_info("reload {}: {} is now pid {}; stopping pid {}", program_, p->instances[slot_]->label(),
+           step.new_pid, step.old_pid);
   steps_.push_back(step);
   progress_(step);
   Instance* raw = old.get();
@@ -164,8 +174,10 @@ void RollingReload::abort(std::string why, std::function<void()> after) {
 
 void RollingReload::finish(Status status) {
   finished_ = true;
-  if (status) log_info("reload {}: done ({} instance(s))", program_, steps_.size());
-  else log_warning("reload {}: {}", program_, status.error().message);
+  if (status)
+    log_info("reload {}: done ({} instance(s))", program_, steps_.size());
+  else
+    log_warning("reload {}: {}", program_, status.error().message);
   done_(status, steps_);
   auto after = std::move(after_abort_);
   for (auto& fn : after) fn();
@@ -177,7 +189,10 @@ nlohmann::json transient_records(const RollingReload& reload) {
   for (Instance* inst : reload.transient()) {
     InstanceRecord r = inst->record();
     if (r.pid <= 0) continue;
-    out.push_back({{"index", r.index}, {"pid", r.pid}, {"pgid", r.pgid}, {"start_ticks", r.start_ticks},
+    out.push_back({{"index", r.index},
+                   {"pid", r.pid},
+                   {"pgid", r.pgid},
+                   {"start_ticks", r.start_ticks},
                    {"cgroup", r.cgroup}});
   }
   return out;

@@ -34,12 +34,16 @@ Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHol
     else pids_.erase(pid);
   };
   messenger_ = std::make_unique<Messenger>(*this);
-  services_.on_message = [this](Instance& inst, std::string_view line) { messenger_->on_message(inst, line); };
+  services_.on_message = [this](Instance& inst, std::string_view line) {
+    messenger_->on_message(inst, line);
+  };
   services_.on_message_dropped = [this](Instance& inst, const std::string& reason, std::size_t bytes) {
     messenger_->on_dropped(inst, reason, bytes);
   };
   services_.notify_socket = [this] { return notify_socket_path(); };
-  services_.watch_pid = [this](pid_t pid, std::function<void(int)> on_exit) { watch_helper(pid, std::move(on_exit)); };
+  services_.watch_pid = [this](pid_t pid, std::function<void(int)> on_exit) {
+    watch_helper(pid, std::move(on_exit));
+  };
 }
 
 Supervisor::~Supervisor() {

@@ -31,7 +31,8 @@ Instance* Supervisor::instance_of_process(pid_t pid) {
     std::string path = text->substr(at + 3, text->find('\n', at) - at - 3);
     for_each_instance([&](Instance& inst) {
       const std::string& own = inst.cgroup_path();
-      if (!found && !own.empty() && own.size() >= path.size() && own.ends_with(path) && has_process(inst.state()))
+      if (!found && !own.empty() && own.size() >= path.size() && own.ends_with(path) &&
+          has_process(inst.state()))
         found = &inst;
     });
     return found;
@@ -56,7 +57,8 @@ void Supervisor::prepare_sockets(Program& program, std::map<std::string, UniqueF
   } else if (!program.sockets || !program.sockets->same_as(program.spec.listen)) {
     // Closed before the new ones bind: a redefinition may keep an address with other options.
     program.sockets.reset();
-    program.sockets = std::make_unique<ProgramSockets>(program.spec.name, program.spec.listen, services_.fd_holder);
+    program.sockets =
+        std::make_unique<ProgramSockets>(program.spec.name, program.spec.listen, services_.fd_holder);
   }
   if (program.sockets && held) program.sockets->adopt(*held);
   for (auto& inst : program.instances) inst->attach_sockets(program.sockets.get());
@@ -64,17 +66,18 @@ void Supervisor::prepare_sockets(Program& program, std::map<std::string, UniqueF
 
 Result<std::string> Supervisor::notify_socket_path() {
   if (!notify_) {
-    auto socket = NotifySocket::bind(loop_, paths_.home + "/notify.sock", kPriorityIpc,
-                                     [this](pid_t sender, NotifyFields fields) {
-                                       messenger_->on_notify(sender, std::move(fields));
-                                     });
+    auto socket = NotifySocket::bind(
+        loop_, paths_.home + "/notify.sock", kPriorityIpc,
+        [this](pid_t sender, NotifyFields fields) { messenger_->on_notify(sender, std::move(fields)); });
     if (!socket) return socket.error();
     notify_ = std::move(*socket);
   }
   return notify_->path();
 }
 
-void Supervisor::watch_helper(pid_t pid, std::function<void(int)> on_exit) { helpers_[pid] = std::move(on_exit); }
+void Supervisor::watch_helper(pid_t pid, std::function<void(int)> on_exit) {
+  helpers_[pid] = std::move(on_exit);
+}
 
 RollingReload* Supervisor::reload_of(const std::string& program) {
   for (auto& reload : reloads_)
@@ -82,7 +85,9 @@ RollingReload* Supervisor::reload_of(const std::string& program) {
   return nullptr;
 }
 
-void Supervisor::add_reload(std::shared_ptr<RollingReload> reload) { reloads_.push_back(std::move(reload)); }
+void Supervisor::add_reload(std::shared_ptr<RollingReload> reload) {
+  reloads_.push_back(std::move(reload));
+}
 
 void Supervisor::remove_reload(RollingReload* reload) {
   auto it = std::find_if(reloads_.begin(), reloads_.end(), [&](const auto& r) { return r.get() == reload; });
@@ -101,10 +106,12 @@ int Supervisor::on_reap_reloads(sd_event_source*, void* self) {
   return 0;
 }
 
-std::function<void()> Supervisor::abort_reloads(const std::vector<Instance*>& instances, std::function<void()> done) {
+std::function<void()> Supervisor::abort_reloads(const std::vector<Instance*>& instances,
+                                                std::function<void()> done) {
   std::vector<RollingReload*> affected;
   for (Instance* inst : instances)
-    if (RollingReload* r = reload_of(inst->spec().name); r && std::find(affected.begin(), affected.end(), r) == affected.end())
+    if (RollingReload* r = reload_of(inst->spec().name);
+        r && std::find(affected.begin(), affected.end(), r) == affected.end())
       affected.push_back(r);
   if (affected.empty()) return done;
   // done runs once the stop itself and every aborted reload (its extra instances stopped) are finished.

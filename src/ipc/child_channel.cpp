@@ -149,13 +149,15 @@ void ChildChannel::finish_discard() {
   std::size_t bytes = discarded_;
   discarded_ = 0;
   if (handlers_.dropped)
-    handlers_.dropped(fmt::format("message of {} bytes exceeds the limit of {} bytes", bytes, max_message_), bytes);
+    handlers_.dropped(fmt::format("message of {} bytes exceeds the limit of {} bytes", bytes, max_message_),
+                      bytes);
 }
 
 Status ChildChannel::send(std::string_view line) {
   if (!open()) return Error{EPIPE, "the channel is closed"};
   if (line.size() > max_message_)
-    return Error{EMSGSIZE, fmt::format("message of {} bytes exceeds the limit of {} bytes", line.size(), max_message_)};
+    return Error{EMSGSIZE,
+                 fmt::format("message of {} bytes exceeds the limit of {} bytes", line.size(), max_message_)};
   if (queued() + line.size() + 1 > max_queued_)
     return Error{ENOBUFS, fmt::format("the child is not reading its channel ({} bytes waiting)", queued())};
   if (out_sent_ == out_.size()) {
@@ -170,7 +172,8 @@ Status ChildChannel::send(std::string_view line) {
 
 bool ChildChannel::flush() {
   while (out_sent_ < out_.size()) {
-    ssize_t n = ::send(fd_.get(), out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n =
+        ::send(fd_.get(), out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) break;
     if (n < 0) {

@@ -23,13 +23,14 @@ namespace tend {
 class ChildChannel {
  public:
   struct Handlers {
-    std::function<void(std::string_view line)> line;            // one complete line, without '\n'
+    std::function<void(std::string_view line)> line;                     // one complete line, without '\n'
     std::function<void(std::string reason, std::size_t bytes)> dropped;  // oversized line
-    std::function<void()> closed;                                // the child closed its end
+    std::function<void()> closed;                                        // the child closed its end
   };
 
   /// fd is made non-blocking. max_queued defaults to the larger of 4 MiB and 2 × max_message.
-  ChildChannel(sd_event* loop, UniqueFd fd, std::size_t max_message, std::int64_t priority, Handlers handlers);
+  ChildChannel(sd_event* loop, UniqueFd fd, std::size_t max_message, std::int64_t priority,
+               Handlers handlers);
   ~ChildChannel();
   ChildChannel(const ChildChannel&) = delete;
   ChildChannel& operator=(const ChildChannel&) = delete;

@@ -9,9 +9,12 @@ bool json_depth_within(std::string_view text, std::size_t max_depth) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
     if (c == '"') {
@@ -54,7 +57,8 @@ ChildMessage tend_message(const nlohmann::json& j) {
     m.kind = Kind::watchdog;
   } else if (w == "status") {
     auto it = j.find("status");
-    if (it == j.end() || !it->is_string()) return malformed("{\"tend\":\"status\"} needs a string \"status\"");
+    if (it == j.end() || !it->is_string())
+      return malformed("{\"tend\":\"status\"} needs a string \"status\"");
     m.kind = Kind::status;
     m.text = it->get<std::string>();
   } else if (w == "send") {
@@ -92,7 +96,8 @@ ChildMessage classify_child_message(std::string_view line) {
   if (is_node_internal(j)) {
     const auto& cmd = j["cmd"].get_ref<const std::string&>();
     m.kind = cmd == "NODE_HANDLE" ? Kind::node_handle : Kind::node_internal;
-    if (m.kind == Kind::node_handle && j.contains("type") && j["type"].is_string()) m.text = j["type"].get<std::string>();
+    if (m.kind == Kind::node_handle && j.contains("type") && j["type"].is_string())
+      m.text = j["type"].get<std::string>();
     return m;
   }
   m.kind = Kind::user;

@@ -17,7 +17,8 @@ Result<UniqueFd> bind_listen_socket(const ListenAddress& addr);
 /// The address fd is bound to, in --listen syntax: "tcp:127.0.0.1:41234" (the kernel's choice for port 0).
 std::string bound_address(int fd, const ListenAddress& addr);
 
-/// The inode of a unix socket's file right after binding it (0 for TCP or when unknown), to recognise it later.
+/// The inode of a unix socket's file right after binding it (0 for TCP or when unknown), to recognise it
+/// later.
 unsigned long socket_file_inode(const ListenAddress& addr);
 /// Removes a unix socket file if it is still the one bound (same inode); TCP: nothing.
 void unlink_listen_socket(const ListenAddress& addr, unsigned long inode);

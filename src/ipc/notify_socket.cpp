@@ -40,7 +40,8 @@ Result<std::unique_ptr<NotifySocket>> NotifySocket::bind(sd_event* loop, const s
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (path.size() >= sizeof addr.sun_path)
-    return Error{ENAMETOOLONG, fmt::format("unable to bind {}: the path is too long for a unix socket", path)};
+    return Error{ENAMETOOLONG,
+                 fmt::format("unable to bind {}: the path is too long for a unix socket", path)};
   path.copy(addr.sun_path, path.size());
   UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd) return errno_error("unable to create the notify socket");
@@ -48,9 +49,11 @@ Result<std::unique_ptr<NotifySocket>> NotifySocket::bind(sd_event* loop, const s
   if (::setsockopt(fd.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof one) != 0)
     return errno_error("unable to enable SO_PASSCRED on the notify socket");
   ::unlink(path.c_str());  // a previous daemon's; ours serves this home alone (pid-file lock)
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return errno_error("unable to bind " + path);
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    return errno_error("unable to bind " + path);
   std::unique_ptr<NotifySocket> socket(new NotifySocket(path, std::move(fd), std::move(handler)));
-  int r = sd_event_add_io(loop, &socket->source_, socket->fd_.get(), EPOLLIN, &NotifySocket::on_readable, socket.get());
+  int r = sd_event_add_io(loop, &socket->source_, socket->fd_.get(), EPOLLIN, &NotifySocket::on_readable,
+                          socket.get());
   if (r < 0) return errno_error("unable to watch the notify socket", -r);
   sd_event_source_set_priority(socket->source_, priority);
   sd_event_source_set_ratelimit(socket->source_, kRateIntervalUsec, kRateBurst);
@@ -93,7 +96,8 @@ void NotifySocket::read_some() {
       auto now = std::chrono::steady_clock::now();
       if (now - last_warning_ >= std::chrono::seconds(10)) {
         last_warning_ = now;
-        log_warning("dropped a notify message of {} bytes from pid {} (the limit is {})", n, sender, kMaxDatagram);
+        log_warning("dropped a notify message of {} bytes from pid {} (the limit is {})", n, sender,
+                    kMaxDatagram);
       }
       continue;
     }

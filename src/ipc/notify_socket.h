@@ -31,8 +31,8 @@ class NotifySocket {
   using Handler = std::function<void(pid_t sender, NotifyFields fields)>;
 
   /// Binds path (replacing a stale socket file) and watches it on the loop.
-  static Result<std::unique_ptr<NotifySocket>> bind(sd_event* loop, const std::string& path, std::int64_t priority,
-                                                     Handler handler);
+  static Result<std::unique_ptr<NotifySocket>> bind(sd_event* loop, const std::string& path,
+                                                    std::int64_t priority, Handler handler);
   ~NotifySocket();
   NotifySocket(const NotifySocket&) = delete;
   NotifySocket& operator=(const NotifySocket&) = delete;

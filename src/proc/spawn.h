@@ -38,10 +38,10 @@ struct SpawnedChild {
 
 /// Spawns with clone3 (CLONE_PIDFD, plus CLONE_INTO_CGROUP when cgroup_fd >= 0). In the child: new session
 /// (so its own process group), default signal dispositions, empty signal mask, stdin from /dev/null,
-/// extra_fds at 3.., close_range(3+extra..), chdir, nice, pid_env written with its pid, execve. Failures in the child come back through a close-on-exec pipe, so
-/// this returns synchronously with the child's errno and a message naming the step:
-/// "exec /no/such: No such file or directory", "chdir /bad: No such file or directory". A child that failed
-/// has already been reaped when this returns an error.
+/// extra_fds at 3.., close_range(3+extra..), chdir, nice, pid_env written with its pid, execve. Failures in
+/// the child come back through a close-on-exec pipe, so this returns synchronously with the child's errno
+/// and a message naming the step: "exec /no/such: No such file or directory", "chdir /bad: No such file or
+/// directory". A child that failed has already been reaped when this returns an error.
 Result<SpawnedChild> spawn(const SpawnRequest& request);
 
 /// Finds the executable for name: as is when it contains '/', else the first executable PATH entry.

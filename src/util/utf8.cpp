@@ -34,8 +34,10 @@ std::string printable_utf8(std::string_view text) {
       continue;
     }
     unsigned char b = static_cast<unsigned char>(text[i]);
-    if (n == 1 && (b < 0x20 || b == 0x7f)) out += ' ';
-    else out.append(text.substr(i, n));
+    if (n == 1 && (b < 0x20 || b == 0x7f))
+      out += ' ';
+    else
+      out.append(text.substr(i, n));
     i += n;
   }
   return out;

@@ -19,9 +19,22 @@ class ClusterTest : public TendTest {
   /// Starts N instances of the Python HTTP server on one --listen port chosen by the kernel; returns it.
   /// delay_ms: how long each request takes the server.
   int start_web(int instances, int delay_ms = 0) {
-    std::vector<std::string> args{"start", "--name", "web", "--instances", std::to_string(instances), "--listen",
-                                  "tcp:127.0.0.1:0", "--ready", "notify", "--kill-timeout", "5s",
-                                  "--", "python3", script_path("py_http_listen.py"), "--notify", marker("web")};
+    std::vector<std::string> args{"start",
+                                  "--name",
+                                  "web",
+                                  "--instances",
+                                  std::to_string(instances),
+                                  "--listen",
+                                  "tcp:127.0.0.1:0",
+                                  "--ready",
+                                  "notify",
+                                  "--kill-timeout",
+                                  "5s",
+                                  "--",
+                                  "python3",
+                                  script_path("py_http_listen.py"),
+                                  "--notify",
+                                  marker("web")};
     if (delay_ms > 0) args.insert(args.end(), {"--delay-ms", std::to_string(delay_ms)});
     RunResult r = tend(args);
     EXPECT_EQ(r.exit_code, 0) << r.describe();
@@ -223,8 +236,9 @@ TEST_F(ClusterTest, ListenErrorsAreClear) {
   RunResult r = tend({"start", "--name", "clash", "--listen", "tcp:127.0.0.1:" + std::to_string(port), "--",
                       helper_path("t_sleep")});
   EXPECT_EQ(r.exit_code, 1) << r.describe();
-  EXPECT_NE(r.err.find("unable to listen on tcp:127.0.0.1:" + std::to_string(port) + ": Address already in use"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("unable to listen on tcp:127.0.0.1:" + std::to_string(port) + ": Address already in use"),
+      std::string::npos)
       << r.err;
   for (const char* bad : {"tcp:host.example:80", "udp:1", "unix:relative", "a:b=tcp:1"}) {
     r = start("bad", "t_sleep", {}, {"--listen", bad});

@@ -25,13 +25,16 @@ size_t count(const std::string& text, const std::string& needle) {
   return n;
 }
 
-std::string daemon_log(const std::string& home) { return read_file(home + "/tend.log"); }
+std::string daemon_log(const std::string& home) {
+  return read_file(home + "/tend.log");
+}
 
 class IpcNodeTest : public IpcTest {
  protected:
   void SetUp() override {
     IpcTest::SetUp();
-    RunResult r = tend({"start", "--name", "node", "--ipc", "--ready", "ipc", "--", "node", script_path("node_echo.js")});
+    RunResult r = tend(
+        {"start", "--name", "node", "--ipc", "--ready", "ipc", "--", "node", script_path("node_echo.js")});
     ASSERT_EQ(r.exit_code, 0) << r.describe();
     ASSERT_TRUE(wait_state({"node"}, "running", Ms(30000))) << "process.send('ready') makes it running";
   }
@@ -53,15 +56,19 @@ TEST_F(IpcNodeTest, ProcessSendWorksBothWays) {
   Json reply = ask(R"({"hello":[1,2,{"x":null}]})");
   EXPECT_EQ(reply["echo"], Json::parse(R"({"hello":[1,2,{"x":null}]})")) << reply.dump();
   EXPECT_EQ(reply["pid"], pid_of("node"));
-  EXPECT_TRUE(wait_until([&] { return daemon_log(home_).find("event message node:0") != std::string::npos; }, Ms(5000)))
+  EXPECT_TRUE(wait_until([&] { return daemon_log(home_).find("event message node:0") != std::string::npos; },
+                         Ms(5000)))
       << "messages a child sends are recorded";
 }
 
 TEST_F(IpcNodeTest, PayloadsNodeWouldChokeOnArriveIntact) {
   // Newlines inside strings, U+2028, non-BMP characters, big numbers, a bare string: every one is sent as
   // one valid line, or the Node child would die of a SyntaxError.
-  for (const char* message : {R"("line\nbreak")", "\"sep\xe2\x80\xa8" "arator\"", "\"\xf0\x9f\x98\x80\"",
-                              "9007199254740991", R"({"nested":{"deep":[[[[1]]]]}})", "[]", "null"}) {
+  for (const char* message :
+       {R"("line\nbreak")",
+        "\"sep\xe2\x80\xa8"
+        "arator\"",
+        "\"\xf0\x9f\x98\x80\"", "9007199254740991", R"({"nested":{"deep":[[[[1]]]]}})", "[]", "null"}) {
     Json reply = ask(message);
     EXPECT_EQ(reply["echo"], Json::parse(message)) << message;
   }
@@ -96,7 +103,8 @@ TEST_F(IpcNodeTest, ChannelSurvivesADaemonCrash) {
 }
 
 TEST_F(IpcTest, PythonChildOnTendIpcFd) {
-  RunResult r = tend({"start", "--name", "py", "--ready", "ipc", "--", "python3", script_path("py_ipc_echo.py")});
+  RunResult r =
+      tend({"start", "--name", "py", "--ready", "ipc", "--", "python3", script_path("py_ipc_echo.py")});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   ASSERT_TRUE(wait_state({"py"}, "running", Ms(30000)));
   r = tend({"send", "py", R"({"n":42,"s":"caf\u00e9"})", "--wait-reply", "20s"});
@@ -112,9 +120,11 @@ TEST_F(IpcTest, PythonChildOnTendIpcFd) {
 
 TEST_F(IpcTest, TheClientsOfTheDocsWork) {
   // examples/ipc/echo.py and echo.cpp are the clients docs/ipc.md shows.
-  RunResult r = tend({"start", "--name", "py", "--ready", "ipc", "--", "python3", std::string(TEND_EXAMPLES_DIR) + "/ipc/echo.py"});
+  RunResult r = tend({"start", "--name", "py", "--ready", "ipc", "--", "python3",
+                      std::string(TEND_EXAMPLES_DIR) + "/ipc/echo.py"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
-  r = tend({"start", "--name", "cpp", "--ready", "ipc", "--", std::string(TEND_EXAMPLES_BUILD_DIR) + "/ipc_echo_example"});
+  r = tend({"start", "--name", "cpp", "--ready", "ipc", "--",
+            std::string(TEND_EXAMPLES_BUILD_DIR) + "/ipc_echo_example"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   ASSERT_TRUE(wait_state({"py", "cpp"}, "running", Ms(30000)));
   for (const char* name : {"py", "cpp"}) {
@@ -143,7 +153,8 @@ TEST_F(IpcTest, SiblingsReachEachOtherThroughTend) {
   ASSERT_EQ(tend({"send", "py", R"({"to":"b:1","say":"hi"})"}).exit_code, 0);
   EXPECT_TRUE(wait_log_contains("b", 1, R"(got {"from":"python","said":"hi"})", Ms(10000)));
   // b:1 answers tend, and b:0 heard nothing: its log has only the first message.
-  EXPECT_TRUE(wait_until([&] { return daemon_log(home_).find("bytes to b:1") != std::string::npos; }, Ms(5000)));
+  EXPECT_TRUE(
+      wait_until([&] { return daemon_log(home_).find("bytes to b:1") != std::string::npos; }, Ms(5000)));
   EXPECT_EQ(log_text("b", 0).find("python"), std::string::npos);
 }
 
@@ -189,8 +200,9 @@ TEST_F(IpcTest, MessagesOverTheLimitAreRefused) {
   // Its echo of a 1012-byte message is over the limit too: dropped, with an event.
   r = tend({"send", "small", "\"" + std::string(1010, 'y') + "\""});
   EXPECT_EQ(r.exit_code, 0) << r.describe();
-  EXPECT_TRUE(wait_until([&] { return daemon_log(home_).find("exceeds the limit of 1024 bytes") != std::string::npos; },
-                         Ms(10000)));
+  EXPECT_TRUE(wait_until(
+      [&] { return daemon_log(home_).find("exceeds the limit of 1024 bytes") != std::string::npos; },
+      Ms(10000)));
 }
 
 TEST_F(IpcTest, HostileChildIsContained) {
@@ -205,12 +217,14 @@ TEST_F(IpcTest, HostileChildIsContained) {
                          Ms(20000)))
       << "the valid message after the garbage is received";
   std::string log = daemon_log(home_);
-  for (const char* why : {"not a JSON document", "nested deeper than 512 levels", "exceeds the limit of 1048576 bytes",
-                          "cannot be passed through tend", "unknown tend message 'explode'", "no such program",
-                          "Node's internal protocol", "needs \"to\""})
+  for (const char* why :
+       {"not a JSON document", "nested deeper than 512 levels", "exceeds the limit of 1048576 bytes",
+        "cannot be passed through tend", "unknown tend message 'explode'", "no such program",
+        "Node's internal protocol", "needs \"to\""})
     EXPECT_NE(log.find(why), std::string::npos) << why << "\n" << log;
   EXPECT_GE(count(log, "event message_dropped hostile:0"), 6u);
-  EXPECT_EQ(count(log, R"(bytes: {"with":"fds"})"), 16u) << "messages that carried fds are read like any other";
+  EXPECT_EQ(count(log, R"(bytes: {"with":"fds"})"), 16u)
+      << "messages that carried fds are read like any other";
   EXPECT_TRUE(pid_alive(daemon));
   EXPECT_LE(count_fds(daemon), fds_before + 12) << "fds passed with SCM_RIGHTS are closed, not kept";
   // Everyone else is served as before, and so is the hostile child.
@@ -228,7 +242,8 @@ TEST_F(IpcTest, FloodDoesNotStarveTheDaemon) {
   EXPECT_LT(r.elapsed.count(), 5000);
   ASSERT_TRUE(wait_log_contains("flood", 0, "flooded", Ms(60000)));
   ASSERT_TRUE(wait_until([&] { return tend({"ls"}).exit_code == 0; }, Ms(5000)));
-  EXPECT_LT(count(daemon_log(home_), "event message_dropped flood:0"), 3000u) << "300000 malformed lines, rate-limited";
+  EXPECT_LT(count(daemon_log(home_), "event message_dropped flood:0"), 3000u)
+      << "300000 malformed lines, rate-limited";
   EXPECT_TRUE(pid_alive(daemon_pid()));
 }
 
@@ -239,7 +254,9 @@ TEST_F(IpcTest, ChildThatDoesNotReadGetsErrorsNotUnboundedBuffers) {
   // Over the protocol: a 900 KiB message is more than a command line can carry.
   UnixClient client(home_ + "/tend.sock");
   ASSERT_TRUE(client.connected());
-  Json request{{"v", 1}, {"cmd", "send"}, {"args", {{"targets", {"mute"}}, {"message", std::string(900 * 1024, 'z')}}}};
+  Json request{{"v", 1},
+               {"cmd", "send"},
+               {"args", {{"targets", {"mute"}}, {"message", std::string(900 * 1024, 'z')}}}};
   int refused_at = -1;
   for (int i = 0; i < 20 && refused_at < 0; ++i) {
     request["id"] = i;

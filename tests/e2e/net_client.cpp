@@ -17,7 +17,8 @@ namespace {
 std::optional<std::string> exchange(int fd, Ms timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   auto left = [&] {
-    return int(std::max<long long>(0, std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now()).count()));
+    return int(std::max<long long>(
+        0, std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now()).count()));
   };
   pollfd out{fd, POLLOUT, 0};
   if (poll(&out, 1, left()) != 1) return std::nullopt;

@@ -14,14 +14,16 @@ namespace {
 using ReadinessTest = TendTest;
 
 struct Mode {
-  std::string name;                    // test name
-  std::string helper_mode;             // t_ready MODE
+  std::string name;                                                     // test name
+  std::string helper_mode;                                              // t_ready MODE
   std::function<std::string(const std::string& home, int port)> ready;  // the --ready value
   std::function<std::string(const std::string& home, int port)> arg;    // t_ready's ARG
-  std::string via;                     // what the reason says: "ready (VIA)"
+  std::string via;                                                      // what the reason says: "ready (VIA)"
 };
 
-void PrintTo(const Mode& mode, std::ostream* os) { *os << mode.name; }
+void PrintTo(const Mode& mode, std::ostream* os) {
+  *os << mode.name;
+}
 
 class ReadyModeTest : public ReadinessTest, public ::testing::WithParamInterface<Mode> {};
 
@@ -37,32 +39,41 @@ TEST_P(ReadyModeTest, StartingUntilReady) {
   auto inst = find_instance("r");
   ASSERT_TRUE(inst);
   EXPECT_EQ((*inst)["state"], "starting") << inst->dump();
-  EXPECT_NE((*inst)["reason"].get<std::string>().find("waiting until ready"), std::string::npos) << inst->dump();
+  EXPECT_NE((*inst)["reason"].get<std::string>().find("waiting until ready"), std::string::npos)
+      << inst->dump();
   RunResult w = tend({"wait", "r", "--for", "running", "--timeout", "300ms"});
   EXPECT_EQ(w.exit_code, 1) << "not ready yet: " << w.describe();
 
   ASSERT_EQ(tend({"signal", "USR1", "r"}).exit_code, 0);
   ASSERT_TRUE(wait_state({"r"}, "running", Ms(20000)));
   inst = find_instance("r");
-  EXPECT_NE((*inst)["reason"].get<std::string>().find("ready (" + m.via + ")"), std::string::npos) << inst->dump();
+  EXPECT_NE((*inst)["reason"].get<std::string>().find("ready (" + m.via + ")"), std::string::npos)
+      << inst->dump();
   EXPECT_NE(read_file(home_ + "/tend.log").find("event ready r:0"), std::string::npos);
 }
 
-std::string fixed(const std::string& text) { return text; }
+std::string fixed(const std::string& text) {
+  return text;
+}
 
 INSTANTIATE_TEST_SUITE_P(
     Modes, ReadyModeTest,
     ::testing::Values(
-        Mode{"ipc_pm2_string", "ipc", [](auto&, int) { return fixed("ipc"); }, [](auto&, int) { return fixed("-"); }, "ipc"},
-        Mode{"ipc_tend_object", "ipc-tend", [](auto&, int) { return fixed("ipc"); }, [](auto&, int) { return fixed("-"); }, "ipc"},
-        Mode{"notify", "notify", [](auto&, int) { return fixed("notify"); }, [](auto&, int) { return fixed("-"); }, "notify"},
+        Mode{"ipc_pm2_string", "ipc", [](auto&, int) { return fixed("ipc"); },
+             [](auto&, int) { return fixed("-"); }, "ipc"},
+        Mode{"ipc_tend_object", "ipc-tend", [](auto&, int) { return fixed("ipc"); },
+             [](auto&, int) { return fixed("-"); }, "ipc"},
+        Mode{"notify", "notify", [](auto&, int) { return fixed("notify"); },
+             [](auto&, int) { return fixed("-"); }, "notify"},
         Mode{"notify_from_a_child", "notify-child", [](auto&, int) { return fixed("notify"); },
              [](auto&, int) { return fixed("-"); }, "notify"},
         Mode{"tcp", "tcp", [](auto&, int port) { return "tcp:" + std::to_string(port); },
              [](auto&, int port) { return std::to_string(port); }, "tcp"},
-        Mode{"http", "http", [](auto&, int port) { return "http://127.0.0.1:" + std::to_string(port) + "/health"; },
+        Mode{"http", "http",
+             [](auto&, int port) { return "http://127.0.0.1:" + std::to_string(port) + "/health"; },
              [](auto&, int port) { return std::to_string(port); }, "http"},
-        Mode{"exec", "exec", [](const std::string& home, int) { return "exec:test -e " + home + "/ready-file"; },
+        Mode{"exec", "exec",
+             [](const std::string& home, int) { return "exec:test -e " + home + "/ready-file"; },
              [](const std::string& home, int) { return home + "/ready-file"; }, "exec"}),
     [](const ::testing::TestParamInfo<Mode>& info) { return info.param.name; });
 
@@ -80,12 +91,14 @@ TEST_F(ReadinessTest, NotifyStatusIsShownByLs) {
 }
 
 TEST_F(ReadinessTest, TimeoutStopsItAndThePolicyDecides) {
-  RunResult r = start("slow", "t_ready", {"never"},
-                      {"--ready", "notify", "--ready-timeout", "400ms", "--restart", "never", "--kill-timeout", "2s"});
+  RunResult r =
+      start("slow", "t_ready", {"never"},
+            {"--ready", "notify", "--ready-timeout", "400ms", "--restart", "never", "--kill-timeout", "2s"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   ASSERT_TRUE(wait_state({"slow"}, "exited", Ms(20000)));
   auto inst = find_instance("slow");
-  EXPECT_NE((*inst)["reason"].get<std::string>().find("not ready within 400ms"), std::string::npos) << inst->dump();
+  EXPECT_NE((*inst)["reason"].get<std::string>().find("not ready within 400ms"), std::string::npos)
+      << inst->dump();
   EXPECT_EQ((*inst)["exit_signal"], "SIGTERM") << inst->dump();
   EXPECT_NE(read_file(home_ + "/tend.log").find("not ready within 400ms"), std::string::npos);
 }
@@ -93,8 +106,8 @@ TEST_F(ReadinessTest, TimeoutStopsItAndThePolicyDecides) {
 TEST_F(ReadinessTest, NeverReadyCountsAsUnstableAndGivesUp) {
   // However long each try lasts, a run that never became ready is an unstable start: backoff, then failed.
   RunResult r = start("hopeless", "t_ready", {"never"},
-                      {"--ready", "tcp:" + std::to_string(free_port()), "--ready-timeout", "300ms", "--min-uptime",
-                       "100ms", "--max-restarts", "1", "--backoff-min", "10ms"});
+                      {"--ready", "tcp:" + std::to_string(free_port()), "--ready-timeout", "300ms",
+                       "--min-uptime", "100ms", "--max-restarts", "1", "--backoff-min", "10ms"});
   ASSERT_EQ(r.exit_code, 0) << r.describe();
   ASSERT_TRUE(wait_state({"hopeless"}, "failed", Ms(30000)));
   auto inst = find_instance("hopeless");
@@ -127,7 +140,8 @@ TEST_F(ReadinessTest, WatchdogRestartsWhenPingsStop) {
 }
 
 TEST_F(ReadinessTest, WatchdogKeepsWatchingAfterADaemonCrash) {
-  ASSERT_EQ(start("dog", "t_ready", {"watchdog"}, {"--watchdog", "800ms", "--min-uptime", "100ms"}).exit_code, 0);
+  ASSERT_EQ(start("dog", "t_ready", {"watchdog"}, {"--watchdog", "800ms", "--min-uptime", "100ms"}).exit_code,
+            0);
   ASSERT_TRUE(wait_state({"dog"}, "running", Ms(10000)));
   pid_t dog = pid_of("dog");
   pid_t daemon = daemon_pid();
@@ -159,7 +173,8 @@ TEST_F(ReadinessTest, DependantsWaitForReadiness) {
 }
 
 TEST_F(ReadinessTest, BadReadyValuesAreUsageErrors) {
-  for (const char* bad : {"tcp:", "tcp:70000", "http:https://x/", "http://example.com/", "exec:", "bogus", "ipc:1"}) {
+  for (const char* bad :
+       {"tcp:", "tcp:70000", "http:https://x/", "http://example.com/", "exec:", "bogus", "ipc:1"}) {
     RunResult r = start("bad", "t_sleep", {}, {"--ready", bad});
     EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.describe();
     EXPECT_NE(r.err.find("invalid ready"), std::string::npos) << r.err;

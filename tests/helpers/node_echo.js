@@ -8,13 +8,13 @@ process.on('message', (message) => {
   if (message === 'handle') {
     const server = net.createServer();
     server.listen(0, '127.0.0.1', () => {
-      process.send({ handle: 'server' }, server);
-      process.send({ after: 'handle' });
+      process.send({handle: 'server'}, server);
+      process.send({after: 'handle'});
       server.close();
     });
     return;
   }
   if (message === 'exit') process.exit(3);
-  process.send({ echo: message, pid: process.pid });
+  process.send({echo: message, pid: process.pid});
 });
 process.send('ready');

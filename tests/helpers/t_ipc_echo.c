@@ -1,7 +1,8 @@
 /* t_ipc_echo [--ready] [--forward TO] [--status TEXT]: a child on the message channel (TEND_IPC_FD). With
  * --ready it first sends {"tend":"ready"}; with --status, {"tend":"status","status":TEXT}. Then, for every
  * line it receives, it prints "got LINE" and replies {"echo":LINE,"pid":PID}, or with --forward sends
- * {"tend":"send","to":TO,"data":LINE} (routing through tend to program TO). Exits 0 when the channel closes. */
+ * {"tend":"send","to":TO,"data":LINE} (routing through tend to program TO). Exits 0 when the channel closes.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -24,14 +24,18 @@ static void put(const char* data, size_t len) {
   }
 }
 
-static void put_str(const char* s) { put(s, strlen(s)); }
+static void put_str(const char* s) {
+  put(s, strlen(s));
+}
 
 static void put_with_fds(const char* text, int count) {
   int fds[8];
   for (int i = 0; i < count; ++i) fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
   struct iovec iov = {(void*)text, strlen(text)};
   char control[CMSG_SPACE(sizeof fds)];
-  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+  struct msghdr msg = {.msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = control,
                        .msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count)};
   struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
   c->cmsg_level = SOL_SOCKET;
@@ -99,12 +103,14 @@ int main(int argc, char** argv) {
     char* nl;
     while ((nl = strchr(buf, '\n')) != NULL) {
       *nl = '\0';
-      if (strstr(buf, "NODE_HANDLE_ACK")) printf("acked\n");
-      else printf("got %s\n", buf);
+      if (strstr(buf, "NODE_HANDLE_ACK"))
+        printf("acked\n");
+      else
+        printf("got %s\n", buf);
       fflush(stdout);
       len -= (size_t)(nl + 1 - buf);
       memmove(buf, nl + 1, len + 1);
     }
-    if (len == sizeof buf - 1) len = 0;  /* a line too long for us: forget it */
+    if (len == sizeof buf - 1) len = 0; /* a line too long for us: forget it */
   }
 }

@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
   }
   const char* mode = argv[1];
   struct rlimit no_core = {0, 0};
-  setrlimit(RLIMIT_CORE, &no_core);  /* the watchdog's SIGABRT must not leave core files behind */
+  setrlimit(RLIMIT_CORE, &no_core); /* the watchdog's SIGABRT must not leave core files behind */
   const char* arg = argc > 2 ? argv[2] : "";
   sigset_t set;
   sigemptyset(&set);
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
   if (pinging) {
     const char* usec = getenv("WATCHDOG_USEC");
     const char* wpid = getenv("WATCHDOG_PID");
-    if (!usec || !wpid || atoi(wpid) != getpid()) return 102;  /* sd_watchdog_enabled() would say no */
+    if (!usec || !wpid || atoi(wpid) != getpid()) return 102; /* sd_watchdog_enabled() would say no */
     ping_ms = atoi(usec) / 4000;
     if (notify("READY=1") != 0) return 103;
   }
@@ -134,6 +134,7 @@ int main(int argc, char** argv) {
         fflush(stdout);
       }
     }
-    if (n > 0 && listener >= 0 && strcmp(mode, "http") == 0 && (fds[1].revents & POLLIN)) answer_http(listener, ready);
+    if (n > 0 && listener >= 0 && strcmp(mode, "http") == 0 && (fds[1].revents & POLLIN))
+      answer_http(listener, ready);
   }
 }

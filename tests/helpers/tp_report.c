@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
   print_fds();
   print_targets();
   print_status_masks();
-  for (int i = 1; i < argc; ++i) printf("env.%s=%s\n", argv[i], getenv(argv[i]) ? getenv(argv[i]) : "(unset)");
+  for (int i = 1; i < argc; ++i)
+    printf("env.%s=%s\n", argv[i], getenv(argv[i]) ? getenv(argv[i]) : "(unset)");
   fflush(stdout);
   fputs("stderr\n", stderr);
   return 0;

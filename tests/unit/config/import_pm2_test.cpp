@@ -87,8 +87,10 @@ TEST(Pm2ImportTest, Errors) {
 }
 
 TEST(Pm2ImportTest, WaitReadyBecomesIpcReadiness) {
-  auto toml = import_pm2(nlohmann::json::parse(R"({"apps":[{"name":"api","script":"server.js","wait_ready":true,
-      "listen_timeout":8000,"shutdown_with_message":true}]})"), 4);
+  auto toml =
+      import_pm2(nlohmann::json::parse(R"({"apps":[{"name":"api","script":"server.js","wait_ready":true,
+      "listen_timeout":8000,"shutdown_with_message":true}]})"),
+                 4);
   ASSERT_TRUE(toml.ok()) << toml.error().message;
   auto config = parse_config(*toml, "/srv/tend.toml", {});
   ASSERT_TRUE(config.ok()) << ::testing::PrintToString(error_lines(config)) << *toml;

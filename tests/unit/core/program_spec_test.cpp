@@ -86,7 +86,8 @@ TEST(ProgramSpecTest, IpcReadinessAndListenRoundTrip) {
   EXPECT_TRUE(back->wants_channel());
   EXPECT_TRUE(back->wants_notify()) << "the watchdog pings on NOTIFY_SOCKET";
   auto old = nlohmann::json(valid());
-  for (const char* key : {"ipc", "ipc_max_message", "ready", "ready_timeout_ms", "watchdog_ms", "listen"}) old.erase(key);
+  for (const char* key : {"ipc", "ipc_max_message", "ready", "ready_timeout_ms", "watchdog_ms", "listen"})
+    old.erase(key);
   auto defaults = program_spec_from_json(old);
   ASSERT_TRUE(defaults.ok()) << "a state.json from before these keys still loads";
   EXPECT_EQ(defaults->ready, "none");

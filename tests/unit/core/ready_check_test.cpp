@@ -18,7 +18,8 @@ TEST(ReadyCheckTest, ParsesEveryKind) {
   EXPECT_EQ(parse_ready_check("tcp:[::1]:9")->host, "::1");
   EXPECT_EQ(parse_ready_check("tcp:localhost:9")->host, "127.0.0.1");
 
-  for (const char* text : {"http:http://127.0.0.1:8080/health?full=1", "http://127.0.0.1:8080/health?full=1"}) {
+  for (const char* text :
+       {"http:http://127.0.0.1:8080/health?full=1", "http://127.0.0.1:8080/health?full=1"}) {
     auto http = parse_ready_check(text);
     ASSERT_TRUE(http.ok()) << text << ": " << http.error().message;
     EXPECT_EQ(http->kind, ReadyKind::http);
@@ -44,7 +45,8 @@ TEST(ReadyCheckTest, SubstitutesThePort) {
 
 TEST(ReadyCheckTest, ErrorsSayWhy) {
   auto why = [](const char* text) { return parse_ready_check(text).error().message; };
-  EXPECT_EQ(why("bogus"), "invalid ready 'bogus': expected none, ipc, notify, tcp:PORT, http:URL or exec:CMD");
+  EXPECT_EQ(why("bogus"),
+            "invalid ready 'bogus': expected none, ipc, notify, tcp:PORT, http:URL or exec:CMD");
   EXPECT_EQ(why("ipc:1"), "invalid ready 'ipc:1': ipc takes no argument");
   EXPECT_EQ(why("tcp:70000"), "invalid ready 'tcp:70000': port 70000 is out of range (1..65535)");
   EXPECT_NE(why("tcp:db.example:5432").find("tend does not look names up"), std::string::npos);

@@ -24,7 +24,8 @@ TEST(ChildMessageTest, ClassifiesWhatChildrenSay) {
   EXPECT_EQ(handle.kind, Kind::node_handle);
   EXPECT_EQ(handle.text, "net.Socket");
   EXPECT_EQ(classify_child_message(R"({"cmd":"NODE_CLUSTER"})").kind, Kind::node_internal);
-  EXPECT_EQ(classify_child_message(R"({"cmd":"NODE_"})").kind, Kind::user) << "Node's test is: longer than NODE_";
+  EXPECT_EQ(classify_child_message(R"({"cmd":"NODE_"})").kind, Kind::user)
+      << "Node's test is: longer than NODE_";
   auto user = classify_child_message(R"({"cmd":"stats","n":1})");
   EXPECT_EQ(user.kind, Kind::user);
   EXPECT_EQ(user.value["n"], 1);
