@@ -50,9 +50,7 @@ Instance::Instance(const ProgramSpec& spec, const Environment& env, int index, I
       retry_timer_(services.loop, [this] { (void)spawn_now(); }),
       kill_timer_(services.loop, [this] { on_kill_timeout(); }),
       ready_timer_(services.loop, [this] { on_ready_timeout(); }),
-      watchdog_timer_(services.loop, [this] {
-        watchdog_trip(fmt::format("watchdog: no WATCHDOG=1 within {}", format_duration(watchdog_timeout_)));
-      }),
+      watchdog_timer_(services.loop, [this] { on_watchdog_timeout(); }),
       cgroup_leaf_(fmt::format("{}-{}", spec.name, index)) {}
 
 Instance::~Instance() {

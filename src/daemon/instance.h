@@ -58,6 +58,9 @@ struct InstanceServices {
   std::function<Result<std::string>()> notify_socket;
   /// Hands the wait status of a helper child (an exec readiness check) to a callback when it is reaped.
   std::function<void(pid_t, std::function<void(int)>)> watch_pid;
+  /// Handles sd_notify messages that have arrived but not been read yet (before a readiness or watchdog
+  /// deadline is declared missed).
+  std::function<void()> drain_notify;
 };
 
 /// The saved part of an instance, as in state.json.
@@ -194,6 +197,9 @@ class Instance {
   void end_readiness();
   void start_watchdog();
   void on_ready_timeout();
+  void on_watchdog_timeout();
+  /// Reads what the child has already said (channel, notify socket) but the loop has not handled yet.
+  void drain_messages();
   /// Kills a run that failed (readiness timeout, watchdog) without a stop: sig to the tree, SIGKILL after the
   /// kill timeout; the exit then restarts it per the policy, as a failure.
   void kill_for(std::string why, int sig);

@@ -87,8 +87,16 @@ void Instance::mark_ready(std::string_view how) {
   start_watchdog();
 }
 
+void Instance::drain_messages() {
+  // Timers outrank the message sources on the loop (a flooding child must not delay anyone's deadline),
+  // so after a stall both may be due at once: what was said in time counts.
+  if (channel_) channel_->drain();
+  if (services_.drain_notify) services_.drain_notify();
+}
+
 void Instance::on_ready_timeout() {
-  if (state_ != State::starting) return;
+  drain_messages();
+  if (state_ != State::starting || became_ready_ || !failure_.empty()) return;
   std::string why = fmt::format("not ready within {}", format_duration(spec_.ready_timeout));
   if (probe_ && !probe_->last_failure().empty()) why += fmt::format(" ({})", probe_->last_failure());
   probe_.reset();  // from the timer: the probe is not on the stack
@@ -115,7 +123,14 @@ void Instance::start_watchdog() {
 }
 
 void Instance::watchdog_ping() {
-  if (state_ == State::running && watchdog_timer_.armed()) watchdog_timer_.arm(watchdog_timeout_);
+  if (state_ == State::running && watchdog_timeout_.count() > 0 && failure_.empty())
+    watchdog_timer_.arm(watchdog_timeout_);
+}
+
+void Instance::on_watchdog_timeout() {
+  drain_messages();
+  if (watchdog_timer_.armed()) return;  // a ping had come in time; it re-armed the watchdog
+  watchdog_trip(fmt::format("watchdog: no WATCHDOG=1 within {}", format_duration(watchdog_timeout_)));
 }
 
 void Instance::set_watchdog_timeout(Millis timeout) {

@@ -41,6 +41,9 @@ Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHol
     messenger_->on_dropped(inst, reason, bytes);
   };
   services_.notify_socket = [this] { return notify_socket_path(); };
+  services_.drain_notify = [this] {
+    if (notify_) notify_->drain();
+  };
   services_.watch_pid = [this](pid_t pid, std::function<void(int)> on_exit) {
     watch_helper(pid, std::move(on_exit));
   };

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <thread>
 
 #include "harness.h"
 #include "net_client.h"
@@ -154,6 +155,24 @@ TEST_F(ReadinessTest, WatchdogKeepsWatchingAfterADaemonCrash) {
   // ...and the watchdog is armed there: stopping the pings still restarts it.
   ASSERT_EQ(tend({"signal", "USR2", "dog"}).exit_code, 0);
   EXPECT_TRUE(wait_until([&] { return (*find_instance("dog"))["restarts"] == 1; }, Ms(20000)));
+}
+
+// The daemon stalls (SIGSTOP here; a loaded machine in life) past a deadline while the child keeps its
+// word: on waking, the message that came in time counts, not the timer that is also due.
+TEST_F(ReadinessTest, AStalledDaemonDoesNotMisjudgeTimelyMessages) {
+  ASSERT_EQ(start("dog", "t_ready", {"watchdog"}, {"--watchdog", "600ms", "--min-uptime", "100ms"}).exit_code, 0);
+  ASSERT_EQ(start("late", "t_ready", {"notify"}, {"--ready", "notify", "--ready-timeout", "800ms"}).exit_code, 0);
+  ASSERT_TRUE(wait_state({"dog"}, "running", Ms(10000)));
+  ASSERT_TRUE(wait_log_contains("late", 0, "armed", Ms(10000)));
+  pid_t late = pid_of("late");
+  pid_t daemon = daemon_pid();
+  ASSERT_EQ(kill(daemon, SIGSTOP), 0);
+  ASSERT_EQ(kill(late, SIGUSR1), 0);  // READY=1 now, while nobody reads
+  std::this_thread::sleep_for(Ms(1500));  // the stall itself, past both deadlines
+  ASSERT_EQ(kill(daemon, SIGCONT), 0);
+  ASSERT_TRUE(wait_state({"late"}, "running", Ms(10000)));
+  EXPECT_EQ(pid_of("late"), late) << "its READY=1 came in time";
+  EXPECT_EQ((*find_instance("dog"))["restarts"], 0) << "its pings came in time";
 }
 
 TEST_F(ReadinessTest, DependantsWaitForReadiness) {
