@@ -136,6 +136,9 @@ class Instance {
   /// EXTEND_TIMEOUT_USEC=: the readiness deadline is at least this far away.
   void extend_ready_timeout(Millis extension);
   ReadyKind ready_kind() const;
+  /// Handles what the child has already said (channel, notify socket) but the loop has not read yet: a
+  /// deadline is checked after this, so a message that came in time counts even if the loop was busy.
+  void drain_messages();
 
   // For a rolling reload's successor, which runs beside the instance it replaces.
   /// The instance's cgroup directory name (default NAME-I).
@@ -198,8 +201,6 @@ class Instance {
   void start_watchdog();
   void on_ready_timeout();
   void on_watchdog_timeout();
-  /// Reads what the child has already said (channel, notify socket) but the loop has not handled yet.
-  void drain_messages();
   /// Kills a run that failed (readiness timeout, watchdog) without a stop: sig to the tree, SIGKILL after the
   /// kill timeout; the exit then restarts it per the policy, as a failure.
   void kill_for(std::string why, int sig);

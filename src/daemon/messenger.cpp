@@ -259,6 +259,11 @@ void Messenger::await_replies(const std::vector<Instance*>& from, Millis timeout
   waiter->deadline = std::make_unique<Timer>(supervisor_.loop(), [this, weak] {
     auto w = weak.lock();
     if (!w || w->finished) return;
+    // A reply already in a channel, unread because the loop was busy, still counts.
+    for (const auto& p : std::vector<ReplyWaiter::Pending>(w->pending))
+      if (Program* program = supervisor_.find(p.program); program && p.index < int(program->instances.size()))
+        program->instances[size_t(p.index)]->drain_messages();
+    if (w->finished) return;
     w->finish();
     std::erase_if(waiters_, [](const auto& x) { return x->finished; });
   });
