@@ -29,10 +29,17 @@ std::string Instance::starting_reason() const {
 
 void Instance::begin_readiness() {
   watchdog_timeout_ = spec_.watchdog;
-  auto check = parse_ready_check(spec_.ready, port_value());
+  std::string port = port_value();
+  bool needs_port =
+      spec_.ready.find("$PORT") != std::string::npos || spec_.ready.find("${PORT}") != std::string::npos;
+  auto check =
+      needs_port && port.empty()
+          ? Result<ReadyCheck>(Error{EINVAL, fmt::format("--ready {} names $PORT, but the instance has no "
+                                                         "PORT (set --port-base or PORT)",
+                                                         spec_.ready)})
+          : parse_ready_check(spec_.ready, port);
   if (!check) {
     // $PORT without a PORT: not ready until the timeout says so.
-    failure_.clear();
     ready_deadline_ = services_.clock->now() + spec_.ready_timeout;
     ready_timer_.arm(spec_.ready_timeout);
     log_warning("{}: {}", label(), check.error().message);
@@ -59,7 +66,7 @@ void Instance::begin_readiness() {
     context.cwd = spec_.cwd;
     context.nofile_soft = services_.child_nofile_soft;
   }
-  std::string how(ready_kind_name(check->kind));
+  std::string how(ready_kind_name(check->kind));  // copied: the probe calls back from its own frame
   probe_ = ReadinessProbe::start(*check, std::move(context), [this, how] { mark_ready(how); });
 }
 

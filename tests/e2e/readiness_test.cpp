@@ -78,6 +78,24 @@ INSTANTIATE_TEST_SUITE_P(
              [](const std::string& home, int) { return home + "/ready-file"; }, "exec"}),
     [](const ::testing::TestParamInfo<Mode>& info) { return info.param.name; });
 
+TEST_F(ReadinessTest, ProbesUseTheInstancesPort) {
+  // 'tcp:$PORT' probes the instance's own PORT (from its environment here; a Procfile sets one per instance).
+  int port = free_port();
+  ASSERT_GT(port, 0);
+  RunResult r = start("pp", "t_ready", {"tcp", std::to_string(port)},
+                      {"--env", "PORT=" + std::to_string(port), "--ready", "tcp:$PORT"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  ASSERT_TRUE(wait_log_contains("pp", 0, "armed", Ms(10000)));
+  EXPECT_EQ((*find_instance("pp"))["state"], "starting");
+  ASSERT_EQ(tend({"signal", "USR1", "pp"}).exit_code, 0);
+  ASSERT_TRUE(wait_state({"pp"}, "running", Ms(20000)));
+  // Without a PORT there is nothing to probe: it is never ready, and says why.
+  r = start("noport", "t_ready", {"never"}, {"--ready", "tcp:$PORT", "--ready-timeout", "300ms", "--restart", "never"});
+  ASSERT_EQ(r.exit_code, 0) << r.describe();
+  ASSERT_TRUE(wait_state({"noport"}, "exited", Ms(20000)));
+  EXPECT_NE(read_file(home_ + "/tend.log").find("names $PORT, but the instance has no PORT"), std::string::npos);
+}
+
 TEST_F(ReadinessTest, NotifyStatusIsShownByLs) {
   ASSERT_EQ(start("svc", "t_ready", {"notify"}, {"--ready", "notify"}).exit_code, 0);
   ASSERT_TRUE(wait_log_contains("svc", 0, "armed", Ms(10000)));
