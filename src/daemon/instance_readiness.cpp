@@ -35,7 +35,7 @@ void Instance::begin_readiness() {
   auto check =
       needs_port && port.empty()
           ? Result<ReadyCheck>(Error{EINVAL, fmt::format("--ready {} names $PORT, but the instance has no "
-                                                         "PORT (set --port-base or PORT)",
+                                                         "PORT (set one with --env PORT=...)",
                                                          spec_.ready)})
           : parse_ready_check(spec_.ready, port);
   if (!check) {
