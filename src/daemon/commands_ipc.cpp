@@ -58,7 +58,7 @@ void Commands::send(const ConnPtr& conn, const Request& req) {
   supervisor_.messenger().await_replies(
       reached, Millis(*wait_ms),
       [conn, id = req.id, result](std::vector<Messenger::Reply> replies,
-                                  std::vector<std::string> missing) mutable {
+                                  const std::vector<std::string>& missing) mutable {
         json got = json::array();
         for (auto& r : replies)
           got.push_back({{"name", r.program}, {"instance", r.instance}, {"message", r.message}});
@@ -82,7 +82,7 @@ void Commands::rolling_reload(const ConnPtr& conn, const Request& req) {
       [weak, id = req.id](const RollingReload::Step& step) {
         if (auto c = weak.lock()) c->send(make_stream_message(id, "reload", step_json(step)));
       },
-      [weak, id = req.id](Status status, const std::vector<RollingReload::Step>& steps) {
+      [weak, id = req.id](const Status& status, const std::vector<RollingReload::Step>& steps) {
         auto c = weak.lock();
         if (!c) return;
         if (!status) return c->send(make_error(id, ErrorCode::spawn_failed, status.error().message));

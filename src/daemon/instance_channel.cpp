@@ -67,7 +67,7 @@ void Instance::attach_channel(UniqueFd fd) {
   if (!fd) return;
   ChildChannel::Handlers handlers;
   handlers.line = [this](std::string_view line) { services_.on_message(*this, line); };
-  handlers.dropped = [this](std::string reason, std::size_t bytes) {
+  handlers.dropped = [this](const std::string& reason, std::size_t bytes) {
     services_.on_message_dropped(*this, reason, bytes);
   };
   handlers.closed = [this] { log_info("{}: the message channel was closed by the child", label()); };

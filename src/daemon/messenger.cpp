@@ -188,7 +188,7 @@ void Messenger::route(Instance& from, const std::string& to, const nlohmann::jso
                   {{"bytes", line.size()}, {"to", to}, {"delivered", delivered}}});
 }
 
-void Messenger::on_notify(pid_t sender, NotifyFields fields) {
+void Messenger::on_notify(pid_t sender, const NotifyFields& fields) {
   Instance* inst = supervisor_.instance_of_process(sender);
   if (!inst) {
     auto now = std::chrono::steady_clock::now();

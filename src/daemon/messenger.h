@@ -33,7 +33,7 @@ class Messenger {
 
   void on_message(Instance& from, std::string_view line);
   void on_dropped(Instance& from, const std::string& reason, std::size_t bytes);
-  void on_notify(pid_t sender, NotifyFields fields);
+  void on_notify(pid_t sender, const NotifyFields& fields);
 
   /// Who `tend send` reaches: NAME:I must have an open channel; NAME and all mean the instances that have
   /// one (at least one must). not_found-style errors (ENOENT) otherwise.

@@ -172,7 +172,7 @@ void RollingReload::abort(std::string why, std::function<void()> after) {
   fail(std::move(why));
 }
 
-void RollingReload::finish(Status status) {
+void RollingReload::finish(const Status& status) {
   finished_ = true;
   if (status)
     log_info("reload {}: done ({} instance(s))", program_, steps_.size());

@@ -37,7 +37,7 @@ class RollingReload : public std::enable_shared_from_this<RollingReload> {
     Millis ready_after{0};
   };
   using Progress = std::function<void(const Step&)>;
-  using Done = std::function<void(Status, const std::vector<Step>&)>;
+  using Done = std::function<void(const Status&, const std::vector<Step>&)>;
 
   RollingReload(Supervisor& supervisor, std::string program, Progress progress, Done done);
   ~RollingReload();
@@ -64,7 +64,7 @@ class RollingReload : public std::enable_shared_from_this<RollingReload> {
   void promote();
   void fail(std::string why);
   bool transient_running() const;
-  void finish(Status status);
+  void finish(const Status& status);
 
   Supervisor& supervisor_;
   std::string program_;

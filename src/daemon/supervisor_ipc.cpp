@@ -68,7 +68,7 @@ Result<std::string> Supervisor::notify_socket_path() {
   if (!notify_) {
     auto socket = NotifySocket::bind(
         loop_, paths_.home + "/notify.sock", kPriorityIpc,
-        [this](pid_t sender, NotifyFields fields) { messenger_->on_notify(sender, std::move(fields)); });
+        [this](pid_t sender, NotifyFields fields) { messenger_->on_notify(sender, fields); });
     if (!socket) return socket.error();
     notify_ = std::move(*socket);
   }

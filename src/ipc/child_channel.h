@@ -24,7 +24,7 @@ class ChildChannel {
  public:
   struct Handlers {
     std::function<void(std::string_view line)> line;                     // one complete line, without '\n'
-    std::function<void(std::string reason, std::size_t bytes)> dropped;  // oversized line
+    std::function<void(const std::string& reason, std::size_t bytes)> dropped;  // oversized line
     std::function<void()> closed;                                        // the child closed its end
   };
 

@@ -28,8 +28,8 @@ class ChildChannelTest : public ::testing::Test {
     child_.reset(sv[1]);
     ChildChannel::Handlers h;
     h.line = [this](std::string_view line) { lines_.emplace_back(line); };
-    h.dropped = [this](std::string reason, std::size_t bytes) {
-      dropped_.push_back({std::move(reason), bytes});
+    h.dropped = [this](const std::string& reason, std::size_t bytes) {
+      dropped_.push_back({reason, bytes});
     };
     h.closed = [this] { closed_ = true; };
     channel_ = std::make_unique<ChildChannel>(loop_, UniqueFd(sv[0]), 1024, 0, std::move(h));
