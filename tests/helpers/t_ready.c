@@ -3,7 +3,7 @@
  *   ipc          sends "ready" on TEND_IPC_FD (PM2's process.send('ready'))
  *   ipc-tend     sends {"tend":"ready"} on TEND_IPC_FD
  *   notify       sends "READY=1\nSTATUS=serving requests" to NOTIFY_SOCKET
- *   notify-child a forked child (not the main process) sends READY=1
+ *   notify-child a forked child (not the main process) sends READY=1, then waits on BARRIER=1 and exits
  *   tcp PORT     starts listening on 127.0.0.1:PORT
  *   http PORT    listens on 127.0.0.1:PORT at once, answers every GET 503 until SIGUSR1, then 200
  *   exec FILE    creates FILE
@@ -34,6 +34,35 @@ static int notify(const char* text) {
   ssize_t n = sendto(fd, text, strlen(text), 0, (struct sockaddr*)&addr, sizeof addr);
   close(fd);
   return n < 0 ? -1 : 0;
+}
+
+/* sd_notify_barrier(3): BARRIER=1 with a pipe's write end; the receiver closes it once it has handled
+ * everything sent before, which the read end sees as POLLHUP. A process that exits right after notifying
+ * must wait for it, or it may be gone before its sender pid is looked up (systemd-notify does the same). */
+static int notify_barrier(void) {
+  const char* path = getenv("NOTIFY_SOCKET");
+  int p[2];
+  if (!path || pipe2(p, O_CLOEXEC) != 0) return -1;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  strncpy(addr.sun_path, path, sizeof addr.sun_path - 1);
+  char text[] = "BARRIER=1";
+  struct iovec iov = {text, sizeof text - 1};
+  char control[CMSG_SPACE(sizeof(int))];
+  struct msghdr msg = {.msg_name = &addr, .msg_namelen = sizeof addr, .msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = control, .msg_controllen = sizeof control};
+  struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &p[1], sizeof(int));
+  ssize_t n = sendmsg(fd, &msg, 0);
+  close(fd);
+  close(p[1]);
+  struct pollfd wait = {p[0], 0, 0};
+  int r = n < 0 ? -1 : poll(&wait, 1, 30000);
+  close(p[0]);
+  return r == 1 && (wait.revents & POLLHUP) ? 0 : -1;
 }
 
 static int ipc_send(const char* line) {
@@ -72,7 +101,7 @@ static int become_ready(const char* mode, const char* arg, int* listener) {
   if (strcmp(mode, "notify") == 0) return notify("READY=1\nSTATUS=serving requests");
   if (strcmp(mode, "notify-child") == 0) {
     pid_t child = fork();
-    if (child == 0) _exit(notify("READY=1") == 0 ? 0 : 1);
+    if (child == 0) _exit(notify("READY=1") == 0 && notify_barrier() == 0 ? 0 : 1);
     int status = 0;
     waitpid(child, &status, 0);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
