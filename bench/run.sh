@@ -786,5 +786,7 @@ if [ $TEND_OK = 1 ]; then
   log "sampling at 1000 instances (bench/sampling.sh)"
   "$BENCH/sampling.sh" $([ "$QUICK" = 1 ] && echo --quick) "$TEND" >>"$BENCH/RESULTS.md" || note "bench/sampling.sh failed"
 fi
+# Messages through tend: bench/ipc.sh prints its own section (with its own TEND_HOME).
+"$BENCH/ipc.sh" $([ "$QUICK" = 1 ] && echo --quick) "$TEND" >>"$BENCH/RESULTS.md" || log "bench/ipc.sh failed"
 [ -s "$W/errors.log" ] && log "client errors were logged to $W/errors.log"
 exit 0

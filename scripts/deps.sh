@@ -2,7 +2,7 @@
 # Installs tend's build and test dependencies from Debian packages. Idempotent and quiet when satisfied.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsystemd-dev libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
-          libsqlite3-dev libgtest-dev libncurses-dev tmux python3)
+          libsqlite3-dev libgtest-dev libncurses-dev tmux python3 nodejs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

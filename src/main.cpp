@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   add_tree(app, ctx);
   add_top(app, ctx);
   add_metrics(app, ctx);
+  add_send(app, ctx);
+  add_cluster(app, ctx);
   try {
     app.parse(parse_argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -63,5 +63,7 @@ void add_inspect(CLI::App& app, Context& ctx);
 void add_tree(CLI::App& app, Context& ctx);
 void add_top(CLI::App& app, Context& ctx);
 void add_metrics(CLI::App& app, Context& ctx);
+void add_send(CLI::App& app, Context& ctx);
+void add_cluster(CLI::App& app, Context& ctx);  // reload, scale
 
 }  // namespace tend::cli

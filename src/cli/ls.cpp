@@ -19,7 +19,16 @@ void print_table(const nlohmann::json& instances) {
     return;
   }
   constexpr auto kRow = "{:<20} {:>4} {:>8} {:<9} {:<1} {:>8} {:>8} {:>8} {:>5} {:>8}  {}\n";
-  fmt::print(kRow, "NAME", "INST", "PID", "STATE", "K", "UPTIME", "RESTARTS", "RSS", "CPU%", "CPU", "LAST EXIT");
+  // STATUS (sd_notify's STATUS=, or {"tend":"status"}) is a last column, only when an instance has one.
+  bool with_status = false;
+  for (const auto& i : instances)
+    with_status = with_status || (i.contains("status") && i["status"].is_string());
+  auto last_column = [&](std::string exit, const nlohmann::json& i) {
+    if (!with_status) return exit;
+    return fmt::format("{:<12}  {}", exit, i["status"].is_string() ? i["status"].get<std::string>() : "-");
+  };
+  fmt::print(kRow, "NAME", "INST", "PID", "STATE", "K", "UPTIME", "RESTARTS", "RSS", "CPU%", "CPU",
+             with_status ? fmt::format("{:<12}  STATUS", "LAST EXIT") : std::string("LAST EXIT"));
   for (const auto& i : instances) {
     bool running = !i["pid"].is_null();
     std::string exit = last_exit(i);
@@ -34,7 +43,7 @@ void print_table(const nlohmann::json& instances) {
                i.value("cpu_percent", nlohmann::json()).is_number()
                    ? fmt::format("{:.1f}", i["cpu_percent"].get<double>())
                    : "-",
-               running ? format_elapsed(Millis(i["cpu_ms"].get<std::int64_t>())) : "-", exit);
+               running ? format_elapsed(Millis(i["cpu_ms"].get<std::int64_t>())) : "-", last_column(exit, i));
   }
 }
 

@@ -16,11 +16,12 @@ namespace {
 struct StartOptions {
   std::string name, cwd, restart = "always", restart_window = "60s", min_uptime = "1s", backoff_min = "100ms",
                      backoff_max = "30s", stop_signal = "TERM", kill_timeout = "10s", log_max_size = "10M",
-                     log_time = "true", max_memory;
-  std::vector<std::string> env, targets;
+                     log_time = "true", max_memory, ready = "none", ready_timeout = "30s", watchdog = "0",
+                     ipc_max_message = "1M";
+  std::vector<std::string> env, targets, listen;
   int instances = 1, max_restarts = 10, log_keep = 5;
   std::optional<int> nice;
-  bool shell = false;
+  bool shell = false, ipc = false;
 };
 
 std::string default_name(const std::vector<std::string>& command, bool shell) {
@@ -79,6 +80,18 @@ Result<ProgramSpec> to_spec(const StartOptions& o, const std::vector<std::string
   if (o.log_time != "true" && o.log_time != "false")
     return Error{EINVAL, fmt::format("invalid --log-time '{}': expected true or false", o.log_time)};
   s.log_time = o.log_time == "true";
+  s.ipc = o.ipc;
+  auto max_message = parse_size(o.ipc_max_message);
+  if (!max_message) return max_message.error();
+  s.ipc_max_message = *max_message;
+  s.ready = o.ready;
+  for (auto [text, out] :
+       {std::pair{&o.ready_timeout, &s.ready_timeout}, std::pair{&o.watchdog, &s.watchdog}}) {
+    auto d = parse_duration(*text);
+    if (!d) return d.error();
+    *out = *d;
+  }
+  s.listen = o.listen;
   if (auto st = s.validate(); !st) return st.error();
   return s;
 }
@@ -126,6 +139,13 @@ void add_start(CLI::App& app, Context& ctx) {
   cmd->add_option("--log-max-size", opts->log_max_size, "Rotate a log file at this size");
   cmd->add_option("--log-keep", opts->log_keep, "Rotated files to keep");
   cmd->add_option("--log-time", opts->log_time, "Stamp each line with the time it was read (true|false)");
+  cmd->add_flag("--ipc", opts->ipc, "A JSON message channel (NODE_CHANNEL_FD, TEND_IPC_FD; docs/ipc.md)");
+  cmd->add_option("--ipc-max-message", opts->ipc_max_message, "Longer messages are dropped (default 1M)");
+  cmd->add_option("--ready", opts->ready, "none|ipc|notify|tcp:PORT|http:URL|exec:CMD: starting until ready");
+  cmd->add_option("--ready-timeout", opts->ready_timeout, "Not ready by then: stopped, restarted per policy");
+  cmd->add_option("--watchdog", opts->watchdog, "Running instances must send WATCHDOG=1 this often");
+  cmd->add_option("--listen", opts->listen,
+                  "[NAME=]tcp:HOST:PORT|unix:PATH bound once, passed at fd 3.. (repeatable)");
   cmd->callback([&ctx, opts] {
     ctx.action = [&ctx, opts]() -> int {
       nlohmann::json result;
@@ -149,6 +169,9 @@ void add_start(CLI::App& app, Context& ctx) {
       }
       int rc = call("start", {{"spec", *spec}}, &result);
       if (rc == kOk) print_instances(result, "started");
+      if (rc == kOk && result.contains("listen"))
+        for (const auto& address : result["listen"])
+          fmt::print("{} listens on {}\n", spec->name, address.get<std::string>());
       return rc;
     };
   });

@@ -29,7 +29,8 @@ const std::set<std::string, std::less<>> kDefinitionOnly{"depends_on", "autostar
 std::string show(std::string_view key, const json& v) {
   if (v.is_null()) return "unset";
   if (key.ends_with("_ms") && v.is_number_integer()) return format_duration(Millis(v.get<std::int64_t>()));
-  if (key == "log_max_size" && v.is_number_unsigned()) return format_size(v.get<std::uint64_t>());
+  if ((key == "log_max_size" || key == "ipc_max_message") && v.is_number_unsigned())
+    return format_size(v.get<std::uint64_t>());
   if (v.is_string()) return v.get<std::string>();
   return v.dump();
 }

@@ -46,10 +46,7 @@ constexpr std::array kUnmapped{
     Reason{"ignore_watch", "tend does not watch files"},
     Reason{"watch_delay", "tend does not watch files"},
     Reason{"watch_options", "tend does not watch files"},
-    Reason{"wait_ready",
-           "readiness (`--ready ipc`, which accepts pm2's \"ready\" message) comes with issue 6"},
-    Reason{"listen_timeout", "readiness and its timeout come with issue 6"},
-    Reason{"shutdown_with_message", "the message channel to children comes with issue 6"},
+    Reason{"shutdown_with_message", "tend stops instances with stop_signal; it sends no shutdown message"},
     Reason{"cron_restart", "scheduled runs (`tend schedule`) come with issue 5"},
     Reason{"uid", "tend runs programs as the daemon's user"},
     Reason{"gid", "tend runs programs as the daemon's user"},
@@ -246,9 +243,9 @@ void AppConverter::restart_delays(ProgramSection& out) {
 // Maps one key that has a tend equivalent; false when it has none (or its value is not understood).
 bool AppConverter::map_key(const std::string& key, const json& v, ProgramSection& out) {
   std::string mode = v.is_string() ? v.get<std::string>() : "";
-  if (key == "min_uptime" || key == "kill_timeout") {
+  if (key == "min_uptime" || key == "kill_timeout" || key == "listen_timeout") {
     if (auto ms = read_ms(v))
-      out.set(key, ms_text(*ms));
+      out.set(key == "listen_timeout" ? "ready_timeout" : key, ms_text(*ms));
     else
       out.unmapped(kTool, key, "not a duration: " + as_text(v));
     return true;
@@ -268,8 +265,14 @@ bool AppConverter::map_key(const std::string& key, const json& v, ProgramSection
   }
   if (key == "exec_mode" && mode.starts_with("cluster")) {
     out.unmapped(kTool, key,
-                 "cluster mode's shared listening sockets come with issue 6; until then the instances are "
-                 "separate processes and each must bind its own port");
+                 "pm2 shares the port the app listens on through Node's cluster module; with tend the daemon "
+                 "binds it: add listen = [\"tcp:HOST:PORT\"] and have the app listen on fd 3 "
+                 "(server.listen({fd: 3}))");
+    return true;
+  }
+  if (key == "wait_ready" && v.is_boolean()) {
+    // pm2's process.send('ready') is what `ready = "ipc"` waits for.
+    if (v.get<bool>()) out.set("ready", toml_string("ipc"));
     return true;
   }
   if (key == "autorestart" && v.is_boolean()) {

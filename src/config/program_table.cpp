@@ -6,6 +6,8 @@
 #include <limits>
 
 #include "config/suggest.h"
+#include "core/listen_address.h"
+#include "core/ready_check.h"
 #include "util/signals.h"
 #include "util/units.h"
 
@@ -242,6 +244,40 @@ constexpr std::array kKeys{
                               ProgramDraft& d) { return read_int("log_keep", n, d.config.spec.log_keep); }},
     KeyHandler{"log_time", [](const toml::node& n,
                               ProgramDraft& d) { return read_bool("log_time", n, d.config.spec.log_time); }},
+    KeyHandler{"ipc",
+               [](const toml::node& n, ProgramDraft& d) { return read_bool("ipc", n, d.config.spec.ipc); }},
+    KeyHandler{"ipc_max_message",
+               [](const toml::node& n, ProgramDraft& d) {
+                 return read_size("ipc_max_message", n, d.config.spec.ipc_max_message);
+               }},
+    KeyHandler{"ready",
+               [](const toml::node& n, ProgramDraft& d) -> Check {
+                 std::string text;
+                 if (auto err = read_string("ready", n, text)) return err;
+                 if (auto check = parse_ready_check(text); !check)
+                   return fail(fmt::format("`ready`: {}", check.error().message));
+                 d.config.spec.ready = text;
+                 return std::nullopt;
+               }},
+    KeyHandler{"ready_timeout",
+               [](const toml::node& n, ProgramDraft& d) {
+                 return read_duration("ready_timeout", n, d.config.spec.ready_timeout);
+               }},
+    KeyHandler{"watchdog",
+               [](const toml::node& n, ProgramDraft& d) {
+                 return read_duration("watchdog", n, d.config.spec.watchdog);
+               }},
+    KeyHandler{"listen",
+               [](const toml::node& n, ProgramDraft& d) -> Check {
+                 std::vector<std::string> addresses;
+                 if (n.is_string()) addresses = {n.as_string()->get()};
+                 else if (auto err = read_string_array("listen", n, addresses)) return err;
+                 for (const auto& a : addresses)
+                   if (auto addr = parse_listen_address(a, "x"); !addr)
+                     return fail(fmt::format("`listen`: {}", addr.error().message));
+                 d.config.spec.listen = std::move(addresses);
+                 return std::nullopt;
+               }},
 };
 
 constexpr std::array<std::string_view, kKeys.size()> kKeyNames = [] {

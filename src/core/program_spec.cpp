@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/listen_address.h"
+#include "core/ready_check.h"
 #include "util/signals.h"
 
 namespace tend {
@@ -59,6 +61,14 @@ Status ProgramSpec::validate() const {
     return bad("port-base", fmt::format("{} (ports 1..65535 for {} instance(s))", *port_base, instances));
   if (max_memory && *max_memory < kMinMaxMemory)
     return bad("max-memory", fmt::format("{} (at least {})", format_size(*max_memory), format_size(kMinMaxMemory)));
+  if (ipc_max_message < 64 || ipc_max_message > (64u << 20)) return bad("ipc-max-message", "must be 64..64M");
+  if (auto check = parse_ready_check(ready); !check) return Error{EINVAL, check.error().message};
+  if (ready_timeout.count() <= 0) return bad("ready-timeout", "must be positive");
+  if (watchdog.count() < 0 || (watchdog.count() > 0 && watchdog.count() < 10))
+    return bad("watchdog", "must be at least 10ms (or 0 for none)");
+  if (listen.size() > kMaxListen) return bad("listen", fmt::format("at most {} sockets", kMaxListen));
+  for (const auto& text : listen)
+    if (auto addr = parse_listen_address(text, name); !addr) return Error{EINVAL, addr.error().message};
   return {};
 }
 
@@ -86,6 +96,12 @@ void to_json(nlohmann::json& j, const ProgramSpec& s) {
       {"autostart", s.autostart},
       {"port_base", s.port_base ? nlohmann::json(*s.port_base) : nlohmann::json(nullptr)},
       {"max_memory", s.max_memory ? nlohmann::json(*s.max_memory) : nlohmann::json(nullptr)},
+      {"ipc", s.ipc},
+      {"ipc_max_message", s.ipc_max_message},
+      {"ready", s.ready},
+      {"ready_timeout_ms", s.ready_timeout.count()},
+      {"watchdog_ms", s.watchdog.count()},
+      {"listen", s.listen},
   };
 }
 
@@ -131,6 +147,12 @@ Result<ProgramSpec> program_spec_from_json(const nlohmann::json& j) {
     if (j.contains("port_base") && !j.at("port_base").is_null()) s.port_base = j.at("port_base").get<int>();
     if (j.contains("max_memory") && !j.at("max_memory").is_null())
       s.max_memory = j.at("max_memory").get<std::uint64_t>();
+    get("ipc", s.ipc);
+    get("ipc_max_message", s.ipc_max_message);
+    get("ready", s.ready);
+    get_ms("ready_timeout_ms", s.ready_timeout);
+    get_ms("watchdog_ms", s.watchdog);
+    get("listen", s.listen);
   } catch (const nlohmann::json::exception& e) {
     return Error{EINVAL, fmt::format("invalid program: {}", e.what())};
   }

@@ -34,6 +34,9 @@ constexpr std::uint64_t kMinMaxMemory = 1024 * 1024;
 /// A complete process environment, name → value.
 using Environment = std::map<std::string, std::string>;
 
+/// The most --listen sockets a program may declare (each becomes one fd of every instance).
+constexpr std::size_t kMaxListen = 32;
+
 /// A program: the spec from which its instances (processes) are made. Pure data.
 struct ProgramSpec {
   std::string name;
@@ -53,9 +56,20 @@ struct ProgramSpec {
   bool autostart = true;                // a config file's apply starts it (else it waits for `tend start`)
   std::optional<int> port_base;         // instance i gets PORT=port_base+i (as foreman assigns ports)
   std::optional<std::uint64_t> max_memory;  // bytes: an instance whose RSS stays above it is restarted
+  // IPC, readiness and clusters (docs/ipc.md).
+  bool ipc = false;                           // a message channel at a fixed fd (NODE_CHANNEL_FD etc.)
+  std::uint64_t ipc_max_message = 1u << 20;   // longer messages from or to the child are dropped
+  std::string ready = "none";                 // a ReadyCheck: none, ipc, notify, tcp:PORT, http:URL, exec:CMD
+  Millis ready_timeout{30'000};               // not ready by then: stopped and restarted per the policy
+  Millis watchdog{0};                         // > 0: WATCHDOG=1 must come this often once running
+  std::vector<std::string> listen;            // sockets bound once by the daemon, passed at fd 3..
 
   /// The argv actually executed: command, or {"/bin/sh", "-c", command[0]} with shell.
   std::vector<std::string> argv() const;
+  /// True when instances get a message channel: --ipc, or readiness signalled over it.
+  bool wants_channel() const { return ipc || ready == "ipc"; }
+  /// True when instances get NOTIFY_SOCKET: readiness by sd_notify, or a watchdog.
+  bool wants_notify() const { return ready == "notify" || watchdog.count() > 0; }
   /// Checks ranges and names; returns the first problem as "invalid <field>: <why>".
   Status validate() const;
 };

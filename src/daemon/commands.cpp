@@ -47,6 +47,7 @@ void Commands::handle(const ConnPtr& conn, Request req) {
       {"delete", &Commands::remove}, {"signal", &Commands::signal}, {"wait", &Commands::wait},
       {"ls", &Commands::list},     {"logs", &Commands::logs},     {"version", &Commands::version},
       {"apply", &Commands::apply}, {"reload-config", &Commands::reload},
+      {"send", &Commands::send},   {"reload", &Commands::rolling_reload}, {"scale", &Commands::scale},
   };
   if (req.cmd == "shutdown") return shutdown(conn, req.id);
   for (const auto& [name, handler] : kCommands) {
@@ -72,7 +73,9 @@ void Commands::start(const ConnPtr& conn, const Request& req) {
     }
     json instances = json::array();
     for (auto& inst : (*program)->instances) instances.push_back(instance_brief(*inst));
-    return conn->send(make_ok(req.id, {{"instances", instances}}));
+    json result{{"instances", instances}};
+    if ((*program)->sockets) result["listen"] = (*program)->sockets->bound();
+    return conn->send(make_ok(req.id, std::move(result)));
   }
   auto targets = targets_of(supervisor_, req);
   if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);

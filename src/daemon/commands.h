@@ -1,6 +1,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <set>
 
 #include "daemon/apply.h"
 #include "daemon/supervisor.h"
@@ -33,11 +34,16 @@ class Commands {
   void version(const ConnPtr& conn, const Request& req);
   void apply(const ConnPtr& conn, const Request& req);
   void reload(const ConnPtr& conn, const Request& req) { reload_config(conn, req.id); }
+  // commands_ipc.cpp
+  void send(const ConnPtr& conn, const Request& req);
+  void rolling_reload(const ConnPtr& conn, const Request& req);
+  void scale(const ConnPtr& conn, const Request& req);
 
   Supervisor& supervisor_;
   Applier applier_{supervisor_};
   std::function<void()> request_exit_;
   bool shutting_down_ = false;
+  std::set<std::string> scaling_;  // programs with a scale-down in progress
 };
 
 }  // namespace tend

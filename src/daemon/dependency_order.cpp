@@ -114,7 +114,7 @@ void Supervisor::stop_instances(const std::vector<Instance*>& instances, std::fu
   auto stop = std::make_shared<OrderedStop>();
   stop->supervisor = this;
   stop->each = std::move(each);
-  stop->done = std::move(done);
+  stop->done = abort_reloads(instances, std::move(done));
   for (Instance* inst : instances) {
     auto it = std::find_if(stop->groups.begin(), stop->groups.end(),
                            [&](const StopGroup& g) { return g.name == inst->spec().name; });

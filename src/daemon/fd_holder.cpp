@@ -91,10 +91,18 @@ bool serve_daemon(int conn, std::map<std::string, UniqueFd>& held) {
   }
 }
 
-/// Without a daemon: wait for one, dropping pipes whose writers have all exited (POLLHUP is reported even
-/// with no events requested, so unread data does not make this spin).
+/// Listening sockets (keys "listen:...") are kept only for instances still running: alone they do not keep
+/// the holder alive, or a port would stay bound forever after a crash nobody recovers from.
+bool holds_an_instance_fd(const std::map<std::string, UniqueFd>& held) {
+  for (const auto& [key, fd] : held)
+    if (!key.starts_with("listen:")) return true;
+  return false;
+}
+
+/// Without a daemon: wait for one, dropping pipes whose writers have all exited and channels whose child
+/// end is closed (POLLHUP is reported even with no events requested, so unread data does not make this spin).
 bool wait_for_daemon(int listen_fd, std::map<std::string, UniqueFd>& held) {
-  while (!held.empty()) {
+  while (holds_an_instance_fd(held)) {
     std::vector<pollfd> fds{{listen_fd, POLLIN, 0}};
     std::vector<std::string> keys;
     for (auto& [key, fd] : held) {

@@ -11,7 +11,8 @@ namespace tend {
 
 /// Keeps copies of the read ends of instances' output pipes in a tiny separate process (as s6-fdholderd or
 /// systemd's fd store do), so a child that outlives a daemon crash can still write: its pipe keeps a reader,
-/// and the next daemon takes the read ends back and goes on logging.
+/// and the next daemon takes the read ends back and goes on logging. The daemon's ends of message channels
+/// (a Node child exits when its channel closes) and programs' listening sockets are kept the same way.
 ///
 /// The holder listens on a SOCK_SEQPACKET socket; messages are "PUT key" with one fd (SCM_RIGHTS),
 /// "DEL key", "GET" (answered by one "FD key" message with its fd per entry, then "END") and "QUIT".

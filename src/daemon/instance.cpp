@@ -9,6 +9,7 @@
 #include "daemon/containment.h"
 #include "daemon/event_kinds.h"
 #include "daemon/priorities.h"
+#include "daemon/program_sockets.h"
 #include "proc/pidfd.h"
 #include "proc/proc_stat.h"
 #include "proc/spawn.h"
@@ -48,7 +49,10 @@ Instance::Instance(const ProgramSpec& spec, const Environment& env, int index, I
       state_since_(services.clock->now()),
       uptime_timer_(services.loop, [this] { on_uptime_reached(); }),
       retry_timer_(services.loop, [this] { (void)spawn_now(); }),
-      kill_timer_(services.loop, [this] { on_kill_timeout(); }) {}
+      kill_timer_(services.loop, [this] { on_kill_timeout(); }),
+      ready_timer_(services.loop, [this] { on_ready_timeout(); }),
+      watchdog_timer_(services.loop, [this] { on_watchdog_timeout(); }),
+      cgroup_leaf_(fmt::format("{}-{}", spec.name, index)) {}
 
 Instance::~Instance() {
   // The supervisor stops instances before destroying them; this only releases what is left.
@@ -86,9 +90,9 @@ void Instance::hold_for_dependencies(std::string reason) {
 
 void Instance::open_logs() {
   if (out_log_) return;
-  out_log_ = std::make_unique<LogFile>(services_.log_path(spec_.name, index_, "out"), spec_.log_max_size,
+  out_log_ = std::make_shared<LogFile>(services_.log_path(spec_.name, index_, "out"), spec_.log_max_size,
                                        spec_.log_keep);
-  err_log_ = std::make_unique<LogFile>(services_.log_path(spec_.name, index_, "err"), spec_.log_max_size,
+  err_log_ = std::make_shared<LogFile>(services_.log_path(spec_.name, index_, "err"), spec_.log_max_size,
                                        spec_.log_keep);
   for (auto* file : {out_log_.get(), err_log_.get()})
     if (auto st = file->open(); !st) log_warning("{}: {}", label(), st.error().message);
@@ -109,6 +113,12 @@ Status Instance::spawn_now() {
   request.argv = spec_.argv();
   request.env = env_;
   if (spec_.port_base) request.env["PORT"] = std::to_string(*spec_.port_base + index_);
+  UniqueFd channel_parent, channel_child;
+  if (auto st = prepare_links(request, channel_parent, channel_child); !st) {
+    log_warning("{}: {}", label(), st.error().message);
+    change_state(State::failed, st.error().message);
+    return st.error();
+  }
   request.cwd = spec_.cwd;
   request.nice = spec_.nice;
   request.nofile_soft = services_.child_nofile_soft;
@@ -116,7 +126,7 @@ Status Instance::spawn_now() {
   request.stderr_fd = err_write.get();
   UniqueFd cgroup_fd;
   if (services_.cgroups->available) {
-    cgroup_ = Cgroup(fmt::format("{}/{}-{}", services_.cgroups->base, spec_.name, index_));
+    cgroup_ = Cgroup(fmt::format("{}/{}", services_.cgroups->base, cgroup_leaf_));
     auto fd = cgroup_.create();
     if (fd) cgroup_fd = std::move(*fd);
     else log_warning("{}: {}; starting it without a cgroup", label(), fd.error().message);
@@ -127,6 +137,7 @@ Status Instance::spawn_now() {
   auto child = spawn(request);
   out_write.reset();
   err_write.reset();
+  channel_child.reset();
   if (!child) {
     release_cgroup();
     log_warning("{}: {}", label(), child.error().message);
@@ -149,9 +160,13 @@ Status Instance::spawn_now() {
 
   hold_pipes(true, out_read.get(), err_read.get());
   capture_output(std::move(out_read), std::move(err_read));
-  change_state(State::starting, fmt::format("pid {}", pid_));
-  if (spec_.restart.min_uptime.count() == 0) change_state(State::running);
-  else uptime_timer_.arm(spec_.restart.min_uptime);
+  attach_channel(std::move(channel_parent));
+  hold_channel(true);
+  status_.clear();
+  failure_.clear();
+  became_ready_ = false;
+  change_state(State::starting, starting_reason());
+  begin_readiness();
   return {};
 }
 
@@ -181,7 +196,9 @@ void Instance::hold_pipes(bool hold, int out_fd, int err_fd) {
 }
 
 void Instance::on_uptime_reached() {
-  if (state_ == State::starting) change_state(State::running);
+  if (state_ != State::starting) return;
+  change_state(State::running);
+  start_watchdog();
 }
 
 void Instance::close_captures(bool final) {
@@ -196,6 +213,8 @@ void Instance::on_reaped(int wait_status) { finish_run(exit_info_from_status(wai
 
 void Instance::finish_run(ExitInfo exit) {
   close_captures(true);
+  close_channel();  // its last messages too are handled before the exit is recorded
+  end_readiness();
   hold_pipes(false);
   if (!adopted_) services_.track_pid(pid_, nullptr);
   adopted_source_ = sd_event_source_disable_unref(adopted_source_);
@@ -212,28 +231,35 @@ void Instance::finish_run(ExitInfo exit) {
     check_gone();
     return;
   }
+  kill_timer_.cancel();  // armed when a failed run was being killed (readiness timeout, watchdog)
   kill_leftovers();
-  auto decision = decide_restart(exit, run_time, history_, spec_.restart, services_.clock->now());
+  // A run killed for not being ready or for its watchdog failed, whatever it exited with; a run that never
+  // became ready is an unstable start, however long it took to fail.
+  ExitInfo policy_exit = exit;
+  if (!failure_.empty() && policy_exit.clean()) policy_exit.exit_code = 1;
+  Millis policy_run = ready_kind() != ReadyKind::none && !became_ready_ ? Millis(0) : run_time;
+  std::string ended =
+      failure_.empty() ? describe_exit(exit) : fmt::format("{}; {}", failure_, describe_exit(exit));
+  auto decision = decide_restart(policy_exit, policy_run, history_, spec_.restart, services_.clock->now());
   using Action = RestartDecision::Action;
   if (decision.action == Action::stay_down) {
     release_cgroup();
-    change_state(State::exited, describe_exit(exit));
+    change_state(State::exited, ended);
   } else if (decision.action == Action::give_up) {
     release_cgroup();
     change_state(State::failed, fmt::format("gave up: {} unstable restarts within {} (last {})",
                                             spec_.restart.max_restarts,
-                                            format_duration(spec_.restart.restart_window), describe_exit(exit)));
+                                            format_duration(spec_.restart.restart_window), ended));
   } else {
     ++restarts_;
     services_.events->record({std::string(kEventRestart), spec_.name, index_,
                               fmt::format("restart {} in {} after {}", restarts_, format_duration(decision.delay),
-                                          describe_exit(exit)),
+                                          ended),
                               {{"restarts", restarts_},
                                {"delay_ms", decision.delay.count()},
-                               {"unstable", run_time < spec_.restart.min_uptime},
-                               {"cause", "exit"}}});
-    change_state(State::backoff,
-                 fmt::format("{}; restarting in {}", describe_exit(exit), format_duration(decision.delay)));
+                               {"unstable", policy_run < spec_.restart.min_uptime},
+                               {"cause", failure_.empty() ? "exit" : "failure"}}});
+    change_state(State::backoff, fmt::format("{}; restarting in {}", ended, format_duration(decision.delay)));
     if (decision.delay.count() == 0) (void)spawn_now();
     else retry_timer_.arm(decision.delay);
   }
@@ -278,6 +304,9 @@ void Instance::stop(StopDone done) {
     case State::running:
       stop_waiters_.push_back(std::move(done));
       uptime_timer_.cancel();
+      ready_timer_.cancel();
+      watchdog_timer_.cancel();
+      probe_.reset();
       main_exited_ = false;
       killed_ = false;
       change_state(State::stopping, fmt::format("{}{}sent {}", stop_cause_, stop_cause_.empty() ? "" : ": ",
@@ -334,6 +363,17 @@ void Instance::on_descendant_reaped() {
 }
 
 void Instance::on_kill_timeout() {
+  if (state_ != State::stopping) {
+    // Killing a failed run (kill_for): SIGKILL once; its exit comes through the reaper as usual.
+    if (killed_) return;
+    killed_ = true;
+    log_warning("{}: still running {} after {}; sending SIGKILL", label(),
+                format_duration(spec_.kill_timeout), failure_);
+    if (!cgroup_.empty()) (void)cgroup_.kill();
+    if (pgid_ > 0) ::kill(-pgid_, SIGKILL);
+    if (pidfd_) (void)pidfd_signal(pidfd_.get(), SIGKILL);
+    return;
+  }
   if (!killed_) {
     killed_ = true;
     log_warning("{}: still running {} after {}; sending SIGKILL", label(), format_duration(spec_.kill_timeout),
@@ -348,6 +388,7 @@ void Instance::on_kill_timeout() {
             label(), format_duration(kKillGrace));
   if (pid_ > 0) {
     close_captures(true);
+    close_channel();
     hold_pipes(false);
     if (!adopted_) services_.track_pid(pid_, nullptr);
     pid_ = -1;
@@ -396,8 +437,10 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
   // Who still runs: the recorded pid if it is still the same process (pid and start time), else whatever
   // runs in the instance's cgroup — a run spawned just before a crash may not have reached state.json.
   Cgroup cgroup = !rec.cgroup.empty()         ? Cgroup(rec.cgroup)
-                  : services_.cgroups->available ? Cgroup(fmt::format("{}/{}-{}", services_.cgroups->base, spec_.name, index_))
-                                                 : Cgroup();
+                  : services_.cgroups->available
+                      ? Cgroup(fmt::format("{}/{}", services_.cgroups->base, cgroup_leaf_))
+                      : Cgroup();
+  if (!rec.cgroup.empty()) cgroup_leaf_ = rec.cgroup.substr(rec.cgroup.rfind('/') + 1);
   std::optional<ProcStat> alive;
   if (rec.pid > 0) {
     auto stat = read_proc_stat(rec.pid);
@@ -424,7 +467,10 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
   started_wall_ms_ = alive->pid == rec.pid ? rec.started_wall_ms : start_wall_ms(alive->starttime_ticks);
   started_at_ = services_.clock->now() - Millis(std::max<std::int64_t>(0, wall_ms() - started_wall_ms_));
   adopted_ = true;
-  state_ = State::running;
+  // A run that was not ready yet proves itself again; one that was keeps running (and its watchdog).
+  bool ready_pending = rec.state == State::starting && ready_kind() != ReadyKind::none;
+  state_ = ready_pending ? State::starting : State::running;
+  status_ = rec.status;
   open_stat();
   open_logs();
   watch_adopted_exit();
@@ -433,6 +479,13 @@ bool Instance::restore(const InstanceRecord& rec, std::map<std::string, UniqueFd
     return node.empty() ? UniqueFd() : std::move(node.mapped());
   };
   capture_output(take("out"), take("err"));
+  if (spec_.wants_channel()) attach_channel(take("ipc"));
+  // Its sd_notify messages (READY=1, watchdog pings) go to the same path; it must be listening again.
+  if (spec_.wants_notify())
+    if (auto path = services_.notify_socket(); !path) log_warning("{}: {}", label(), path.error().message);
+  watchdog_timeout_ = spec_.watchdog;
+  if (ready_pending) begin_readiness();
+  else start_watchdog();
   log_info("{}: adopted pid {} left running by the previous daemon", label(), pid_);
   return true;
 }
@@ -489,6 +542,7 @@ InstanceRecord Instance::record() const {
     r.exit_signal = signal_of(*last_exit_);
   }
   r.reason = reason_;
+  r.status = status_;
   return r;
 }
 
@@ -519,7 +573,7 @@ void Instance::describe(std::string& out, std::int64_t now_wall_ms) const {
       std::back_inserter(out),
       R"({{"name":"{}","instance":{},"pid":{},"pgid":{},"state":"{}","state_ms":{},"kernel_state":{},)"
       R"("uptime_ms":{},"restarts":{},"exit_code":{},"exit_signal":{},"rss_bytes":{},"cpu_ms":{},"cpu_percent":{},)"
-      R"("command":{},"reason":{},"cgroup":{},"adopted":{}}})",
+      R"("command":{},"reason":{},"cgroup":{},"adopted":{},"status":{},"ipc":{},"listen":{}}})",
       spec_.name, index_, int_or_null(pid_ > 0 ? std::optional<std::int64_t>(pid_) : std::nullopt),
       int_or_null(pgid_ > 0 ? std::optional<std::int64_t>(pgid_) : std::nullopt), state_name(state_),
       std::chrono::duration_cast<Millis>(services_.clock->now() - state_since_).count(),
@@ -529,7 +583,8 @@ void Instance::describe(std::string& out, std::int64_t now_wall_ms) const {
       stat ? std::int64_t(stat->rss_pages) * page_size_bytes() : 0,
       stat ? (stat->utime_ticks + stat->stime_ticks) * 1000 / std::uint64_t(clock_ticks_per_second()) : 0,
       cpu_percent,
-      nlohmann::json(spec_.argv()).dump(), string_or_null(reason_), string_or_null(cgroup_.path()), adopted_);
+      nlohmann::json(spec_.argv()).dump(), string_or_null(reason_), string_or_null(cgroup_.path()), adopted_,
+      string_or_null(status_), has_channel(), sockets_ ? nlohmann::json(sockets_->bound()).dump() : "null");
 }
 
 }  // namespace tend

@@ -12,12 +12,15 @@
 #include <nlohmann/json.hpp>
 
 #include "core/program_spec.h"
+#include "core/ready_check.h"
 #include "daemon/event_sink.h"
 #include "daemon/fd_holder.h"
 #include "core/restart_policy.h"
 #include "core/state.h"
+#include "daemon/readiness_probe.h"
 #include "daemon/timer.h"
 #include "inspect/sample.h"
+#include "ipc/child_channel.h"
 #include "log/log_file.h"
 #include "log/output_capture.h"
 #include "proc/cgroup.h"
@@ -28,6 +31,8 @@
 namespace tend {
 
 class Instance;
+class ProgramSockets;
+struct SpawnRequest;
 
 /// What an instance needs from the daemon: a narrow interface so the lifecycle reads on its own.
 struct InstanceServices {
@@ -47,6 +52,16 @@ struct InstanceServices {
   EventSink* events = nullptr;
   /// The RLIMIT_NOFILE soft limit children get (the daemon raises its own to serve thousands of pipes).
   long child_nofile_soft = -1;
+  /// A line the instance sent on its message channel (docs/ipc.md), and an oversized one that was dropped.
+  std::function<void(Instance&, std::string_view line)> on_message;
+  std::function<void(Instance&, const std::string& reason, std::size_t bytes)> on_message_dropped;
+  /// The daemon's NOTIFY_SOCKET path, bound on first use.
+  std::function<Result<std::string>()> notify_socket;
+  /// Hands the wait status of a helper child (an exec readiness check) to a callback when it is reaped.
+  std::function<void(pid_t, std::function<void(int)>)> watch_pid;
+  /// Handles sd_notify messages that have arrived but not been read yet (before a readiness or watchdog
+  /// deadline is declared missed).
+  std::function<void()> drain_notify;
 };
 
 /// The saved part of an instance, as in state.json.
@@ -63,6 +78,7 @@ struct InstanceRecord {
   std::optional<int> exit_code;
   std::optional<int> exit_signal;
   std::string reason;
+  std::string status;  // the latest STATUS= (or {"tend":"status"}) of the process
 };
 
 /// One process of a program (NAME:I) and its lifecycle: spawn, watch, restart with backoff, stop as a list
@@ -104,13 +120,49 @@ class Instance {
   /// it adopted a live process.
   bool restore(const InstanceRecord& record, std::map<std::string, UniqueFd>& held_fds);
 
+  // Messages, readiness and the watchdog (instance_channel.cpp, instance_readiness.cpp; docs/ipc.md).
+  /// Delivers one message (a JSON document without '\n') on the channel. ENOTCONN without an open one;
+  /// ENOBUFS when the child is not reading.
+  Status deliver(std::string_view line);
+  bool has_channel() const { return channel_ && channel_->open(); }
+  /// Why deliver() would fail for want of a channel (ENOTCONN), or ok when there is an open one.
+  Status channel_status() const;
+  /// The child said it is ready (how: "ipc" or "notify", which must be its --ready): starting → running.
+  void mark_ready(std::string_view how);
+  /// STATUS=: a line shown by `tend ls`.
+  void set_status(std::string status);
+  const std::string& status() const { return status_; }
+  /// WATCHDOG=1 (or {"tend":"watchdog"}): the watchdog starts over.
+  void watchdog_ping();
+  /// WATCHDOG=trigger, or the watchdog expired: SIGABRT to the tree, then restart per the policy.
+  void watchdog_trip(std::string why);
+  /// WATCHDOG_USEC=: a new watchdog timeout for this run (0 turns it off).
+  void set_watchdog_timeout(Millis timeout);
+  /// EXTEND_TIMEOUT_USEC=: the readiness deadline is at least this far away.
+  void extend_ready_timeout(Millis extension);
+  ReadyKind ready_kind() const;
+  /// Handles what the child has already said (channel, notify socket) but the loop has not read yet: a
+  /// deadline is checked after this, so a message that came in time counts even if the loop was busy.
+  void drain_messages();
+
+  // For a rolling reload's successor, which runs beside the instance it replaces.
+  /// The instance's cgroup directory name (default NAME-I).
+  void set_cgroup_leaf(std::string leaf) { cgroup_leaf_ = std::move(leaf); }
+  const std::string& cgroup_leaf() const { return cgroup_leaf_; }
+  /// Writes to the same log files as other (both append to NAME-I.*.log while they overlap).
+  void share_logs_with(Instance& other);
+  /// Appended to label() in the daemon log: " (successor)", " (old)".
+  void set_label_suffix(std::string suffix) { label_suffix_ = std::move(suffix); }
+  /// The program's listening sockets, passed at fd 3.. (null when it has none).
+  void attach_sockets(ProgramSockets* sockets) { sockets_ = sockets; }
+
   InstanceRecord record() const;
   /// Appends this instance's `ls --json` object to out.
   void describe(std::string& out, std::int64_t now_wall_ms) const;
 
   const ProgramSpec& spec() const { return spec_; }
   int index() const { return index_; }
-  std::string label() const { return spec_.name + ":" + std::to_string(index_); }
+  std::string label() const { return spec_.name + ":" + std::to_string(index_) + label_suffix_; }
   State state() const { return state_; }
   pid_t pid() const { return pid_; }
   bool wanted() const { return wanted_; }
@@ -158,6 +210,22 @@ class Instance {
   void record_exit(const ExitInfo& exit, Millis run_time);
   static int on_adopted_exit(sd_event_source* s, int fd, uint32_t revents, void* self);
   static int on_cgroup_event(sd_event_source* s, const struct inotify_event* ev, void* self);
+  // instance_channel.cpp
+  Status prepare_links(SpawnRequest& request, UniqueFd& channel_parent, UniqueFd& channel_child);
+  void attach_channel(UniqueFd fd);
+  void hold_channel(bool hold);
+  void close_channel();
+  // instance_readiness.cpp
+  std::string starting_reason() const;
+  void begin_readiness();
+  void end_readiness();
+  void start_watchdog();
+  void on_ready_timeout();
+  void on_watchdog_timeout();
+  /// Kills a run that failed (readiness timeout, watchdog) without a stop: sig to the tree, SIGKILL after the
+  /// kill timeout; the exit then restarts it per the policy, as a failure.
+  void kill_for(std::string why, int sig);
+  std::string port_value() const;
 
   const ProgramSpec& spec_;  // owned by the Program, which outlives its instances; never changes
   const Environment& env_;   // likewise (shared between programs with the same environment)
@@ -183,7 +251,7 @@ class Instance {
   Cgroup cgroup_;
   sd_event_source* cgroup_watch_ = nullptr;
 
-  std::unique_ptr<LogFile> out_log_, err_log_;
+  std::shared_ptr<LogFile> out_log_, err_log_;  // shared with a reload's successor while both run
   std::unique_ptr<OutputCapture> out_capture_, err_capture_;
 
   int restarts_ = 0;
@@ -199,6 +267,19 @@ class Instance {
   std::string stop_cause_;  // why the next stop happens, when not at a user's request
   // A cache of the last /proc reading rather than state: a one-shot reader (`ls`, const) refreshes it.
   mutable SampleState sample_;
+
+  std::unique_ptr<ChildChannel> channel_;
+  std::unique_ptr<ReadinessProbe> probe_;
+  Timer ready_timer_;
+  Timer watchdog_timer_;
+  MonoTime ready_deadline_{};
+  Millis watchdog_timeout_{0};
+  bool became_ready_ = false;
+  std::string failure_;  // why a run is being killed (not ready in time, watchdog), for the restart's reason
+  std::string status_;
+  std::string cgroup_leaf_;
+  std::string label_suffix_;
+  ProgramSockets* sockets_ = nullptr;
 };
 
 /// ExitInfo from a waitpid status: exit code, or 128+N with the signal for signal deaths.

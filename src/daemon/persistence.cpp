@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "daemon/rolling_reload.h"
 #include "daemon/supervisor.h"
 #include "util/daemon_log.h"
 #include "util/files.h"
@@ -27,7 +28,8 @@ nlohmann::json record_to_json(const InstanceRecord& r) {
               {"restarts", r.restarts},
               {"exit_code", r.exit_code ? json(*r.exit_code) : json(nullptr)},
               {"exit_signal", r.exit_signal ? json(*r.exit_signal) : json(nullptr)},
-              {"reason", r.reason}};
+              {"reason", r.reason},
+              {"status", r.status}};
 }
 
 InstanceRecord record_from_json(const nlohmann::json& j) {
@@ -44,6 +46,7 @@ InstanceRecord record_from_json(const nlohmann::json& j) {
   if (j.contains("exit_code") && j["exit_code"].is_number_integer()) r.exit_code = j["exit_code"].get<int>();
   if (j.contains("exit_signal") && j["exit_signal"].is_number_integer()) r.exit_signal = j["exit_signal"].get<int>();
   r.reason = j.value("reason", "");
+  r.status = j.value("status", "");
   return r;
 }
 
@@ -72,8 +75,11 @@ Status Supervisor::save() {
     if (&p != &programs_.front()) out += ',';
     size_t env = env_index(p->env.get());
     std::string source = nlohmann::json(p->source).dump();
-    out += fmt::format("{{\"spec\":{},\"env\":{},\"source\":{},\"instances\":{}}}", p->spec_json, env, source,
-                       instances.dump());
+    std::string transient;
+    if (RollingReload* reload = reload_of(p->spec.name))
+      transient = fmt::format(",\"transient\":{}", transient_records(*reload).dump());
+    out += fmt::format("{{\"spec\":{},\"env\":{},\"source\":{},\"instances\":{}{}}}", p->spec_json, env,
+                       source, instances.dump(), transient);
     durable += p->spec_json + std::to_string(env) + source;
   }
   out += "],\"applied\":[";
@@ -142,6 +148,8 @@ Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
       size_t env_ref = pj.value("env", size_t(0));
       program->env = env_ref < envs.size() ? envs[env_ref] : intern_environment({});
       program->source = pj.value("source", "");
+      if (pj.contains("transient")) kill_transient(pj["transient"]);
+      prepare_sockets(*program, &held_fds);
       std::map<int, InstanceRecord> records;
       if (pj.contains("instances"))
         for (const auto& ij : pj["instances"]) {
@@ -149,7 +157,7 @@ Status Supervisor::restore(std::map<std::string, UniqueFd> held_fds) {
           records[rec.index] = rec;
         }
       for (int i = 0; i < program->spec.instances; ++i) {
-        auto inst = std::make_unique<Instance>(program->spec, *program->env, i, services_);
+        auto inst = make_instance(*program, i);
         auto it = records.find(i);
         bool adopted = it != records.end() && inst->restore(it->second, held_fds);
         if (!adopted && inst->wanted() && (inst->state() == State::created || inst->state() == State::stopped))

@@ -8,6 +8,7 @@ namespace tend {
 constexpr std::int64_t kPrioritySignals = -20;
 constexpr std::int64_t kPriorityChildExit = -15;
 constexpr std::int64_t kPriorityControl = -10;
+constexpr std::int64_t kPriorityIpc = 5;    // children's message channels and sd_notify messages
 constexpr std::int64_t kPriorityLogs = 10;
 constexpr std::int64_t kPrioritySave = 20;  // state.json is written once the loop is otherwise idle
 

@@ -94,7 +94,7 @@ void signal_ready(int& ready_fd) {
 }
 
 /// Everything after start-up checks: the loop with its signal sources, the supervisor and the socket.
-int serve(const Paths& paths, int ready_fd) {
+int serve(const Paths& paths, int ready_fd, UniqueFd pid_lock) {
   // Large transient buffers (state.json, `ls --json` of many programs) must go back to the kernel when freed.
   // Setting the threshold explicitly stops glibc from raising it after the first such free, which would
   // otherwise move them onto the heap, where they stay as fragmentation.
@@ -204,6 +204,9 @@ int serve(const Paths& paths, int ready_fd) {
   if (holder) holder->quit();  // every program is stopped: no pipe needs keeping
   if (cgroups.available) ::rmdir(cgroups.base.c_str());  // fails while a failed instance's leftovers live: fine
   log_info("daemon exits");
+  // Released before the clients' connections close (with the objects below, on return): `tend shutdown`
+  // returns at that EOF, and a daemon started right after must find the home free.
+  pid_lock.reset();
   return r < 0 ? 1 : 0;
 }
 
@@ -240,7 +243,7 @@ int run_daemon(const DaemonOptions& options) {
     log_error("{}", lock.error().message);
     return 1;
   }
-  return serve(*paths, ready_fd);
+  return serve(*paths, ready_fd, std::move(*lock));
 }
 
 }  // namespace tend

@@ -6,8 +6,11 @@
 #include <set>
 
 #include "daemon/event_kinds.h"
+#include "daemon/messenger.h"
 #include "daemon/priorities.h"
+#include "daemon/rolling_reload.h"
 #include "inspect/orphan_origin.h"
+#include "ipc/notify_socket.h"
 #include "util/daemon_log.h"
 
 namespace tend {
@@ -32,12 +35,29 @@ Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHol
     if (inst) pids_[pid] = inst;
     else pids_.erase(pid);
   };
+  messenger_ = std::make_unique<Messenger>(*this);
+  services_.on_message = [this](Instance& inst, std::string_view line) {
+    messenger_->on_message(inst, line);
+  };
+  services_.on_message_dropped = [this](Instance& inst, const std::string& reason, std::size_t bytes) {
+    messenger_->on_dropped(inst, reason, bytes);
+  };
+  services_.notify_socket = [this] { return notify_socket_path(); };
+  services_.drain_notify = [this] {
+    if (notify_) notify_->drain();
+  };
+  services_.watch_pid = [this](pid_t pid, std::function<void(int)> on_exit) {
+    watch_helper(pid, std::move(on_exit));
+  };
 }
 
 Supervisor::~Supervisor() {
   sd_event_source_disable_unref(save_source_);
   sd_event_source_disable_unref(dependency_source_);
+  sd_event_source_disable_unref(reap_reloads_source_);
   waiters_.clear();
+  reloads_.clear();  // their instances refer to programs' specs
+  finished_reloads_.clear();
   programs_.clear();
 }
 
@@ -58,13 +78,14 @@ std::unique_ptr<Program> Supervisor::make_program(ProgramSpec spec) {
   program->env = intern_environment(std::move(spec.env));
   spec.env.clear();
   program->spec = std::move(spec);
+  prepare_sockets(*program);
   add_missing_instances(*program);
   return program;
 }
 
 void Supervisor::add_missing_instances(Program& program) {
   for (int i = int(program.instances.size()); i < program.spec.instances; ++i)
-    program.instances.push_back(std::make_unique<Instance>(program.spec, *program.env, i, services_));
+    program.instances.push_back(make_instance(program, i));
 }
 
 Result<Program*> Supervisor::add_program(ProgramSpec spec, std::string source, bool start) {
@@ -90,6 +111,7 @@ void Supervisor::redefine_program(Program& program, ProgramSpec spec) {
   spec.env.clear();
   program.spec = std::move(spec);
   program.spec_json.clear();
+  prepare_sockets(program);
   add_missing_instances(program);
   log_info("redefined {}: {} instance(s) of {}", program.spec.name, program.spec.instances,
            nlohmann::json(program.spec.argv()).dump());
@@ -178,7 +200,12 @@ void Supervisor::stop_all(std::function<void()> done) {
   std::vector<Instance*> instances;
   for (auto& p : programs_)
     for (auto& inst : p->instances) instances.push_back(inst.get());
-  stop_instances(instances, [](Instance&) {}, std::move(done));
+  stop_instances(instances, [](Instance&) {}, [this, done = std::move(done)] {
+    // Nothing runs that needs the listening sockets; the next daemon binds them afresh.
+    for (auto& p : programs_)
+      if (p->sockets) p->sockets->close();
+    done();
+  });
 }
 
 void Supervisor::reap_children() {
@@ -190,13 +217,19 @@ void Supervisor::reap_children() {
     if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
     pid_t pid = info.si_pid;
     auto it = pids_.find(pid);
-    std::string origin = it == pids_.end() ? orphan_origin(pid) : std::string();
+    bool helper = helpers_.count(pid) > 0;
+    std::string origin = it == pids_.end() && !helper ? orphan_origin(pid) : std::string();
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) != pid) break;
     if (it != pids_.end()) {
       Instance* inst = it->second;
       pids_.erase(it);
       inst->on_reaped(status);
+      continue;
+    }
+    if (helper) {
+      auto node = helpers_.extract(pid);
+      node.mapped()(status);
       continue;
     }
     reaped_other = true;
@@ -213,9 +246,7 @@ void Supervisor::reap_children() {
                      fmt::format("reaped pid {} ({}), a descendant re-parented to tend", pid, how),
                      {{"pid", pid}, {"exit", how}}});
   }
-  if (reaped_other)
-    for (auto& p : programs_)
-      for (auto& inst : p->instances) inst->on_descendant_reaped();
+  if (reaped_other) for_each_instance([](Instance& inst) { inst.on_descendant_reaped(); });
 }
 
 std::string Supervisor::orphan_origin(pid_t pid) {
@@ -238,6 +269,7 @@ void Supervisor::on_state_change(Instance& inst, State from) {
   schedule_dependency_check();
   check_waiters();
   for (auto& listener : state_listeners_) listener(inst, from);
+  for (auto& reload : reloads_) reload->on_state_change(inst);
 }
 
 void Supervisor::add_waiter(std::shared_ptr<StateWaiter> waiter) {

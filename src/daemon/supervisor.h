@@ -12,11 +12,16 @@
 
 #include "daemon/instance.h"
 #include "daemon/paths.h"
+#include "daemon/program_sockets.h"
 #include "ipc/control_server.h"
 #include "proc/cgroup.h"
 #include "util/clock.h"
 
 namespace tend {
+
+class Messenger;
+class NotifySocket;
+class RollingReload;
 
 /// A defined program and its instances NAME:0..N-1.
 struct Program {
@@ -25,6 +30,7 @@ struct Program {
   std::string spec_json;  // cache of the serialized spec for state.json (cleared when apply changes the spec)
   std::string source;     // the config file that defined it; empty for `tend start`
   std::vector<std::unique_ptr<Instance>> instances;
+  std::unique_ptr<ProgramSockets> sockets;  // its --listen sockets (null without any)
 
   /// The spec with its complete environment, as a config file would declare it.
   ProgramSpec full_spec() const;
@@ -115,6 +121,22 @@ class Supervisor {
   /// Records (or updates) a file apply loaded.
   void remember_applied(const std::string& path, Environment base_env, bool prune);
 
+  // Messages, readiness, clusters (supervisor_ipc.cpp, rolling_reload.cpp; docs/ipc.md).
+  /// Children's messages, `tend send` and sd_notify.
+  Messenger& messenger() { return *messenger_; }
+  /// The instance a process belongs to: a main process, else (by cgroup, or by process group without
+  /// cgroups) one of its descendants. Null when none.
+  Instance* instance_of_process(pid_t pid);
+  /// Every instance, with those a rolling reload runs beside them.
+  void for_each_instance(const std::function<void(Instance&)>& fn);
+  /// A new instance of program at index (its sockets attached), not started.
+  std::unique_ptr<Instance> make_instance(Program& program, int index);
+  /// The rolling reload of program in progress, or null.
+  RollingReload* reload_of(const std::string& program);
+  void add_reload(std::shared_ptr<RollingReload> reload);
+  /// Forgets a finished reload (at the end of this loop iteration: it may be on the stack).
+  void remove_reload(RollingReload* reload);
+
   /// Where events go; replace_events swaps in another sink (the default writes to the daemon log).
   EventSink& events() { return *services_.events; }
   void replace_events(EventSink* sink) { services_.events = sink ? sink : &log_events_; }
@@ -134,6 +156,15 @@ class Supervisor {
   static int on_dependency_check(sd_event_source* s, void* self);
   std::unique_ptr<Program> make_program(ProgramSpec spec);
   void add_missing_instances(Program& program);
+  /// Creates (or keeps, when the addresses are the same) the program's listening sockets, taking copies a
+  /// previous daemon left with the fd holder from held.
+  void prepare_sockets(Program& program, std::map<std::string, UniqueFd>* held = nullptr);
+  Result<std::string> notify_socket_path();
+  void watch_helper(pid_t pid, std::function<void(int)> on_exit);
+  /// Wraps done so that it also waits for the rolling reloads of these instances' programs, which are
+  /// aborted (their extra instances stopped) first.
+  std::function<void()> abort_reloads(const std::vector<Instance*>& instances, std::function<void()> done);
+  static int on_reap_reloads(sd_event_source* s, void* self);
 
   sd_event* loop_;
   Paths paths_;
@@ -152,6 +183,12 @@ class Supervisor {
   bool restoring_ = false;
   std::string last_durable_state_;
   std::vector<std::weak_ptr<const Environment>> environments_;  // definitions + wanted flags as last fsynced
+  std::unique_ptr<Messenger> messenger_;
+  std::unique_ptr<NotifySocket> notify_;
+  std::unordered_map<pid_t, std::function<void(int)>> helpers_;  // exec readiness checks
+  std::vector<std::shared_ptr<RollingReload>> reloads_;
+  std::vector<std::shared_ptr<RollingReload>> finished_reloads_;
+  sd_event_source* reap_reloads_source_ = nullptr;
 };
 
 struct StateWaiter {

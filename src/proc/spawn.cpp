@@ -5,6 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <csignal>
 
 #include "proc/clone3.h"
@@ -26,16 +29,24 @@ class CStringArray {
   CStringArray(const CStringArray&) = delete;
   CStringArray& operator=(const CStringArray&) = delete;
   char* const* get() const { return pointers_.data(); }
+  char* at(size_t i) const { return pointers_[i]; }
+  size_t size() const { return strings_.size(); }
 
  private:
   std::vector<std::string> strings_;
   std::vector<char*> pointers_;
 };
 
-std::vector<std::string> env_strings(const std::map<std::string, std::string>& env) {
+// Each pid_env variable is written last, with room for the pid the child fills in (see write_pid_slots).
+constexpr size_t kPidRoom = 20;
+
+std::vector<std::string> env_strings(const std::map<std::string, std::string>& env,
+                                     const std::vector<std::string>& pid_env) {
   std::vector<std::string> out;
-  out.reserve(env.size());
-  for (const auto& [key, value] : env) out.push_back(key + "=" + value);
+  out.reserve(env.size() + pid_env.size());
+  for (const auto& [key, value] : env)
+    if (std::find(pid_env.begin(), pid_env.end(), key) == pid_env.end()) out.push_back(key + "=" + value);
+  for (const auto& key : pid_env) out.push_back(key + "=" + std::string(kPidRoom, '0'));
   return out;
 }
 
@@ -123,8 +134,15 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
   auto path_it = request.env.find("PATH");
   auto path = resolve_executable(argv0, path_it == request.env.end() ? kDefaultPath : path_it->second);
   if (!path) return path.error();
+  if (request.extra_fds.size() > kMaxExtraFds)
+    return Error{EINVAL, fmt::format("unable to spawn {}: more than {} extra fds", argv0, kMaxExtraFds)};
   CStringArray argv(request.argv);
-  CStringArray envp(env_strings(request.env));
+  CStringArray envp(env_strings(request.env, request.pid_env));
+  std::vector<char*> pid_slots;
+  for (size_t k = 0; k < request.pid_env.size(); ++k) {
+    char* var = envp.at(envp.size() - request.pid_env.size() + k);
+    pid_slots.push_back(var + request.pid_env[k].size() + 1);
+  }
   auto pipe = make_error_pipe();
   if (!pipe) return pipe.error();
 
@@ -139,6 +157,10 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
   plan.stdout_fd = request.stdout_fd;
   plan.stderr_fd = request.stderr_fd;
   plan.error_fd = pipe->write.get();
+  plan.extra_fds = request.extra_fds.data();
+  plan.extra_fd_count = int(request.extra_fds.size());
+  plan.pid_slots = pid_slots.data();
+  plan.pid_slot_count = int(pid_slots.size());
 
   int pidfd = -1;
   pid_t pid = clone3_fork(request.cgroup_fd, &pidfd);

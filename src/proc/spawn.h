@@ -2,6 +2,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,7 +12,11 @@
 
 namespace tend {
 
-/// Everything a child needs; the child inherits exactly stdin (/dev/null), stdout, stderr and nothing else.
+/// The most fds a child can be given beyond stdio.
+constexpr std::size_t kMaxExtraFds = 64;
+
+/// Everything a child needs; the child inherits exactly stdin (/dev/null), stdout, stderr, the extra_fds
+/// and nothing else.
 struct SpawnRequest {
   std::vector<std::string> argv;           // argv[0] is resolved against env's PATH when it has no '/'
   std::map<std::string, std::string> env;  // the child's complete environment
@@ -21,6 +26,8 @@ struct SpawnRequest {
   int stderr_fd = -1;                      // becomes fd 2 (required)
   int cgroup_fd = -1;                      // O_DIRECTORY fd of a cgroup v2 dir: CLONE_INTO_CGROUP; -1: none
   long nofile_soft = -1;                   // >= 0: lower the child's RLIMIT_NOFILE soft limit to this
+  std::vector<int> extra_fds;              // become fds 3, 4, ... in this order (listening sockets, channel)
+  std::vector<std::string> pid_env;        // variables set to the child's own pid (LISTEN_PID, WATCHDOG_PID)
 };
 
 /// A freshly spawned child: its pid and a pidfd (O_CLOEXEC) from CLONE_PIDFD.
@@ -31,10 +38,10 @@ struct SpawnedChild {
 
 /// Spawns with clone3 (CLONE_PIDFD, plus CLONE_INTO_CGROUP when cgroup_fd >= 0). In the child: new session
 /// (so its own process group), default signal dispositions, empty signal mask, stdin from /dev/null,
-/// close_range(3..), chdir, nice, execve. Failures in the child come back through a close-on-exec pipe, so
-/// this returns synchronously with the child's errno and a message naming the step:
-/// "exec /no/such: No such file or directory", "chdir /bad: No such file or directory". A child that failed
-/// has already been reaped when this returns an error.
+/// extra_fds at 3.., close_range(3+extra..), chdir, nice, pid_env written with its pid, execve. Failures in
+/// the child come back through a close-on-exec pipe, so this returns synchronously with the child's errno
+/// and a message naming the step: "exec /no/such: No such file or directory", "chdir /bad: No such file or
+/// directory". A child that failed has already been reaped when this returns an error.
 Result<SpawnedChild> spawn(const SpawnRequest& request);
 
 /// Finds the executable for name: as is when it contains '/', else the first executable PATH entry.

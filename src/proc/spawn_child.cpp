@@ -1,5 +1,7 @@
 #include "proc/spawn_child.h"
 
+#include "proc/spawn.h"
+
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -46,32 +48,73 @@ void install_stdio(const ChildPlan& plan) {
   if (::dup2(err, 2) < 0) fail(plan, ChildStep::dup_stderr, errno);
 }
 
+// Puts extra_fds at 3, 4, ... Sources and the error pipe are first moved above the target range, so no
+// dup2 can overwrite one that is still needed (a source may sit at a target number); dup2 then clears
+// close-on-exec on the targets. Updates plan.error_fd.
+void place_extra_fds(ChildPlan& plan) {
+  if (plan.extra_fd_count <= 0) return;
+  int first_free = 3 + plan.extra_fd_count;
+  if (plan.error_fd < first_free) {
+    int moved = ::fcntl(plan.error_fd, F_DUPFD_CLOEXEC, first_free);
+    if (moved < 0) fail(plan, ChildStep::place_fds, errno);
+    plan.error_fd = moved;
+  }
+  int moved[kMaxExtraFds];
+  for (int i = 0; i < plan.extra_fd_count; ++i) {
+    moved[i] = ::fcntl(plan.extra_fds[i], F_DUPFD_CLOEXEC, first_free);
+    if (moved[i] < 0) fail(plan, ChildStep::place_fds, errno);
+  }
+  for (int i = 0; i < plan.extra_fd_count; ++i)
+    if (::dup2(moved[i], 3 + i) < 0) fail(plan, ChildStep::place_fds, errno);
+}
+
 // CLOSE_RANGE_CLOEXEC (Linux 5.11) keeps the error pipe open until exec succeeds. Older kernels get a
 // plain loop that closes everything except the error pipe, which is close-on-exec already.
 void close_inherited_fds(const ChildPlan& plan) {
-  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  unsigned first = 3u + unsigned(plan.extra_fd_count);
+  if (::close_range(first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
   struct rlimit limit {};
   if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) fail(plan, ChildStep::close_fds, errno);
-  for (rlim_t fd = 3; fd < limit.rlim_cur; ++fd) {
+  for (rlim_t fd = first; fd < limit.rlim_cur; ++fd) {
     if (static_cast<int>(fd) != plan.error_fd) ::close(static_cast<int>(fd));
   }
 }
 
+// LISTEN_PID and WATCHDOG_PID must name the process that execs, which only the child knows: it writes its
+// pid into the environment strings the parent prepared (the child's copy of the memory; no allocation).
+void write_pid_slots(const ChildPlan& plan) {
+  char digits[24];
+  int n = 0;
+  auto pid = static_cast<unsigned long>(::syscall(SYS_getpid));
+  do {
+    digits[n++] = char('0' + pid % 10);
+    pid /= 10;
+  } while (pid != 0);
+  for (int s = 0; s < plan.pid_slot_count; ++s) {
+    char* slot = plan.pid_slots[s];
+    for (int i = 0; i < n; ++i) slot[i] = digits[n - 1 - i];
+    slot[n] = '\0';
+  }
+}
+
 // Indexed by ChildStep.
-constexpr const char* kStepNames[] = {"setsid",     "sigprocmask", "open /dev/null",
-                                      "dup stdout", "dup stderr",  "close fds",
-                                      "chdir",      "setpriority", "exec"};
+constexpr const char* kStepNames[] = {"setsid",     "sigprocmask", "open /dev/null", "dup stdout",
+                                      "dup stderr", "close fds",   "place fds",      "chdir",
+                                      "setpriority", "exec"};
 
 }  // namespace
 
-void run_child(const ChildPlan& plan) {
+void run_child(const ChildPlan& parent_plan) {
+  ChildPlan plan = parent_plan;  // the error fd may move
   if (::setsid() < 0) fail(plan, ChildStep::setsid, errno);
   reset_signal_dispositions();
   sigset_t empty;
   sigemptyset(&empty);
   if (::sigprocmask(SIG_SETMASK, &empty, nullptr) != 0) fail(plan, ChildStep::sigmask, errno);
   install_stdio(plan);
+  place_extra_fds(plan);
   close_inherited_fds(plan);
+  write_pid_slots(plan);
   if (plan.cwd != nullptr && ::chdir(plan.cwd) != 0) fail(plan, ChildStep::chdir, errno);
   if (plan.set_nice && ::setpriority(PRIO_PROCESS, 0, plan.nice) != 0) fail(plan, ChildStep::nice, errno);
   if (plan.nofile_soft >= 0) {

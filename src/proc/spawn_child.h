@@ -11,6 +11,7 @@ enum class ChildStep : int {
   dup_stdout,
   dup_stderr,
   close_fds,
+  place_fds,
   chdir,
   nice,
   exec
@@ -36,6 +37,10 @@ struct ChildPlan {
   int stdout_fd = -1;
   int stderr_fd = -1;
   int error_fd = -1;  // O_CLOEXEC write end of the error pipe, >= 3
+  const int* extra_fds = nullptr;  // placed at 3, 4, ...
+  int extra_fd_count = 0;
+  char* const* pid_slots = nullptr;  // each points just past "NAME=" in envp, with room for 20 digits
+  int pid_slot_count = 0;
 };
 
 /// Runs in the child after clone: session, signals, fds, cwd, nice, execve. Never returns; on failure it

@@ -181,6 +181,10 @@ std::string helper_path(const std::string& name) {
   return std::string(TEND_HELPERS_DIR) + "/" + name;
 }
 
+std::string script_path(const std::string& name) {
+  return std::string(TEND_SCRIPTS_DIR) + "/" + name;
+}
+
 std::optional<std::string> try_read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -537,6 +541,24 @@ bool TendTest::wait_log_contains(const std::string& name, int instance, const st
                                  Ms deadline, const std::string& stream) const {
   return wait_until([&] { return log_text(name, instance, stream).find(needle) != std::string::npos; },
                     deadline);
+}
+
+std::string TendTest::log_and_events() {
+  std::string out = read_file(home_ + "/tend.log");
+  RunResult r = tend({"events", "--json", "-n", "10000"});
+  EXPECT_EQ(r.exit_code, 0) << r.describe();
+  for (const auto& line : split_lines(r.out)) {
+    Json event = Json::parse(line, nullptr, false);
+    if (event.is_discarded()) {
+      ADD_FAILURE() << "unparsable event: " << line;
+      continue;
+    }
+    out += "event " + event["kind"].get<std::string>();
+    if (event["program"].is_string())
+      out += " " + event["program"].get<std::string>() + ":" + std::to_string(event["instance"].get<int>());
+    out += ": " + event["message"].get<std::string>() + "\n";
+  }
+  return out;
 }
 
 pid_t TendTest::daemon_pid() const {

@@ -52,6 +52,8 @@ std::vector<std::string> merge_env(std::vector<std::string> base, const std::vec
 
 /// Path of a helper program built from tests/helpers/NAME.c.
 std::string helper_path(const std::string& name);
+/// Path of a helper script kept as source in tests/helpers/ (Python, Node).
+std::string script_path(const std::string& name);
 std::optional<std::string> try_read_file(const std::string& path);
 std::string read_file(const std::string& path);                 ///< "" when missing
 std::vector<std::string> split_lines(const std::string& text);  ///< drops a trailing empty piece
@@ -140,6 +142,11 @@ class TendTest : public ::testing::Test {
   std::string log_text(const std::string& name, int instance = 0, const std::string& stream = "out") const;
   bool wait_log_contains(const std::string& name, int instance, const std::string& needle, Ms deadline,
                          const std::string& stream = "out") const;
+
+  /// The daemon's log followed by every recorded event (`tend events`), one line each as
+  /// "event KIND NAME:I: MESSAGE" (or "event KIND: MESSAGE" for the daemon's own), for tests that look for
+  /// what the daemon noticed wherever it was written.
+  std::string log_and_events();
 
   pid_t daemon_pid() const;  ///< from tend.pid; 0 when missing
   std::string verbose_version();

@@ -1,5 +1,6 @@
 // Reports what the child inherited, one "key=value" per line on stdout, then writes "stderr" to stderr:
-// pid, sid, pgid, nice, cwd, fds (open fds), stdin (where fd 0 points), sigblk and sigign (hex masks).
+// pid, sid, pgid, nice, cwd, fds (open fds), stdin (where fd 0 points), sigblk and sigign (hex masks);
+// fdN (where each fd above 2 points) and, for each NAME given as an argument, env.NAME.
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -39,7 +40,18 @@ static void print_status_masks(void) {
   fclose(status);
 }
 
-int main(void) {
+static void print_targets(void) {
+  for (int fd = 3; fd < 64; ++fd) {
+    char link[64], target[PATH_MAX];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0) continue;
+    target[n] = '\0';
+    printf("fd%d=%s\n", fd, target);
+  }
+}
+
+int main(int argc, char** argv) {
   char cwd[PATH_MAX];
   char stdin_target[PATH_MAX];
   ssize_t n = readlink("/proc/self/fd/0", stdin_target, sizeof stdin_target - 1);
@@ -50,7 +62,10 @@ int main(void) {
   printf("cwd=%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
   printf("stdin=%s\n", stdin_target);
   print_fds();
+  print_targets();
   print_status_masks();
+  for (int i = 1; i < argc; ++i)
+    printf("env.%s=%s\n", argv[i], getenv(argv[i]) ? getenv(argv[i]) : "(unset)");
   fflush(stdout);
   fputs("stderr\n", stderr);
   return 0;

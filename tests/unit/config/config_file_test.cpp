@@ -274,5 +274,36 @@ TEST(ConfigFileTest, ExampleFileLoads) {
   EXPECT_GE(config->programs.size(), 3u);
 }
 
+TEST(ConfigFileTest, IpcReadinessAndListenKeys) {
+  auto config = parse(
+      "[programs.web]\ncommand = [\"node\", \"app.js\"]\nipc = true\nipc_max_message = \"64K\"\n"
+      "ready = \"http://127.0.0.1:8080/health\"\nready_timeout = \"10s\"\nwatchdog = \"5s\"\n"
+      "listen = [\"tcp:127.0.0.1:8080\", \"admin=unix:/run/web.sock\"]\n\n"
+      "[programs.one]\ncommand = [\"x\"]\nlisten = \"tcp:9000\"\n");
+  ASSERT_TRUE(config.ok()) << ::testing::PrintToString(error_lines(config));
+  const auto& web = config->programs[0].spec;
+  EXPECT_TRUE(web.ipc);
+  EXPECT_EQ(web.ipc_max_message, 64u * 1024);
+  EXPECT_EQ(web.ready, "http://127.0.0.1:8080/health");
+  EXPECT_EQ(web.ready_timeout, Millis(10000));
+  EXPECT_EQ(web.watchdog, Millis(5000));
+  EXPECT_EQ(web.listen, (std::vector<std::string>{"tcp:127.0.0.1:8080", "admin=unix:/run/web.sock"}));
+  EXPECT_EQ(config->programs[1].spec.listen, std::vector<std::string>{"tcp:9000"})
+      << "one string is one socket";
+}
+
+TEST(ConfigFileTest, BadReadyAndListenPointAtTheValue) {
+  EXPECT_EQ(
+      errors("[programs.web]\ncommand = [\"x\"]\nready = \"tcp:0\"\n"),
+      Lines{"/etc/tend/tend.toml:3:9: `ready`: invalid ready 'tcp:0': port 0 is out of range (1..65535)"});
+  EXPECT_EQ(
+      errors("[programs.web]\ncommand = [\"x\"]\nlisten = [\"udp:53\"]\n"),
+      Lines{
+          "/etc/tend/tend.toml:3:10: `listen`: invalid listen 'udp:53': expected tcp:HOST:PORT, tcp:PORT or "
+          "unix:PATH (optionally NAME= first)"});
+  EXPECT_EQ(errors("[programs.web]\ncommand = [\"x\"]\nipc = \"yes\"\n"),
+            Lines{"/etc/tend/tend.toml:3:7: `ipc` must be a boolean (true or false), not a string"});
+}
+
 }  // namespace
 }  // namespace tend

@@ -86,5 +86,18 @@ TEST(Pm2ImportTest, Errors) {
       "5000 (1..1024)");
 }
 
+TEST(Pm2ImportTest, WaitReadyBecomesIpcReadiness) {
+  auto toml =
+      import_pm2(nlohmann::json::parse(R"({"apps":[{"name":"api","script":"server.js","wait_ready":true,
+      "listen_timeout":8000,"shutdown_with_message":true}]})"),
+                 4);
+  ASSERT_TRUE(toml.ok()) << toml.error().message;
+  auto config = parse_config(*toml, "/srv/tend.toml", {});
+  ASSERT_TRUE(config.ok()) << ::testing::PrintToString(error_lines(config)) << *toml;
+  EXPECT_EQ(config->programs[0].spec.ready, "ipc") << "process.send('ready') makes it running";
+  EXPECT_EQ(config->programs[0].spec.ready_timeout, Millis(8000));
+  EXPECT_NE(toml->find("'shutdown_with_message' not mapped"), std::string::npos) << *toml;
+}
+
 }  // namespace
 }  // namespace tend

@@ -83,5 +83,55 @@ TEST(ProgramSpecTest, NamesAreChecked) {
   EXPECT_FALSE(valid_program_name(std::string(65, 'a')));
 }
 
+TEST(ProgramSpecTest, IpcReadinessAndListenRoundTrip) {
+  ProgramSpec s = valid();
+  s.ipc = true;
+  s.ipc_max_message = 4096;
+  s.ready = "http://127.0.0.1:8080/health";
+  s.ready_timeout = Millis(5000);
+  s.watchdog = Millis(2000);
+  s.listen = {"tcp:127.0.0.1:8080", "admin=unix:/run/admin.sock"};
+  auto back = program_spec_from_json(nlohmann::json(s));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(nlohmann::json(*back), nlohmann::json(s));
+  EXPECT_TRUE(back->wants_channel());
+  EXPECT_TRUE(back->wants_notify()) << "the watchdog pings on NOTIFY_SOCKET";
+  auto old = nlohmann::json(valid());
+  for (const char* key : {"ipc", "ipc_max_message", "ready", "ready_timeout_ms", "watchdog_ms", "listen"})
+    old.erase(key);
+  auto defaults = program_spec_from_json(old);
+  ASSERT_TRUE(defaults.ok()) << "a state.json from before these keys still loads";
+  EXPECT_EQ(defaults->ready, "none");
+  EXPECT_FALSE(defaults->wants_channel());
+}
+
+TEST(ProgramSpecTest, ReadyIpcImpliesAChannel) {
+  auto s = valid();
+  s.ready = "ipc";
+  EXPECT_TRUE(s.wants_channel());
+  EXPECT_FALSE(s.wants_notify());
+}
+
+TEST(ProgramSpecTest, ValidatesIpcReadinessAndListen) {
+  auto s = valid();
+  s.ready = "tcp:";
+  EXPECT_NE(s.validate().error().message.find("invalid ready 'tcp:'"), std::string::npos);
+  s = valid();
+  s.listen = {"tcp:1.2.3.4:99999"};
+  EXPECT_NE(s.validate().error().message.find("invalid listen"), std::string::npos);
+  s = valid();
+  s.listen.assign(33, "tcp:127.0.0.1:0");
+  EXPECT_EQ(s.validate().error().message, "invalid listen: at most 32 sockets");
+  s = valid();
+  s.watchdog = Millis(5);
+  EXPECT_NE(s.validate().error().message.find("invalid watchdog"), std::string::npos);
+  s = valid();
+  s.ipc_max_message = 10;
+  EXPECT_NE(s.validate().error().message.find("invalid ipc-max-message"), std::string::npos);
+  s = valid();
+  s.ready_timeout = Millis(0);
+  EXPECT_NE(s.validate().error().message.find("invalid ready-timeout"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tend

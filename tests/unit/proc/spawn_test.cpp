@@ -276,6 +276,38 @@ TEST(ResolveExecutableTest, ReportsMissingAndNotExecutable) {
   EXPECT_FALSE(resolve_executable("", "/usr/bin").ok());
 }
 
+std::string fd_target(int fd) {
+  char buf[256];
+  ssize_t n = ::readlink(("/proc/self/fd/" + std::to_string(fd)).c_str(), buf, sizeof buf - 1);
+  return n < 0 ? std::string() : std::string(buf, size_t(n));
+}
+
+TEST(SpawnTest, PlacesExtraFdsAtThreeOnwards) {
+  // The lowest free fd is probably 3 itself: then the second source sits where the first must go.
+  UniqueFd low(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  Pipe other = make_pipe();
+  ASSERT_TRUE(low.valid() && other.read.valid());
+  SpawnRequest request;
+  request.argv = {helper("tp_report")};
+  request.extra_fds = {other.read.get(), low.get()};
+  auto child = parse_report(run(request).output);
+  EXPECT_EQ(child["fds"], "0,1,2,3,4");
+  EXPECT_EQ(child["fd3"], fd_target(other.read.get()));
+  EXPECT_EQ(child["fd4"], "/dev/null");
+}
+
+TEST(SpawnTest, WritesItsOwnPidIntoPidVariables) {
+  SpawnRequest request;
+  request.argv = {helper("tp_report"), "LISTEN_PID", "WATCHDOG_PID", "KEEP"};
+  request.env = {{"LISTEN_PID", "stale"}, {"KEEP", "kept"}};
+  request.pid_env = {"LISTEN_PID", "WATCHDOG_PID"};
+  auto child = parse_report(run(request).output);
+  ASSERT_FALSE(child["pid"].empty());
+  EXPECT_EQ(child["env.LISTEN_PID"], child["pid"]);
+  EXPECT_EQ(child["env.WATCHDOG_PID"], child["pid"]);
+  EXPECT_EQ(child["env.KEEP"], "kept");
+}
+
 TEST(SpawnChildTest, DescribesEachFailedStep) {
   auto describe = [](ChildStep step, int err) {
     return describe_child_failure(ChildReport{int(step), err}, "prog", "/srv/x", 5);
