@@ -29,7 +29,9 @@ struct SpawnedChild {
   UniqueFd pidfd;
 };
 
-/// Spawns with clone3 (CLONE_PIDFD, plus CLONE_INTO_CGROUP when cgroup_fd >= 0). In the child: new session
+/// Spawns with CLONE_PIDFD: with cgroup_fd >= 0 by clone3 with CLONE_INTO_CGROUP (a fork), otherwise sharing
+/// our memory until exec (CLONE_VM | CLONE_VFORK, as posix_spawn), which costs the same at any daemon size.
+/// In the child: new session
 /// (so its own process group), default signal dispositions, empty signal mask, stdin from /dev/null,
 /// close_range(3..), chdir, nice, execve. Failures in the child come back through a close-on-exec pipe, so
 /// this returns synchronously with the child's errno and a message naming the step:
