@@ -190,6 +190,10 @@ void Supervisor::reap_children() {
       Instance* inst = it->second;
       pids_.erase(it);
       inst->on_reaped(status);
+    } else if (auto owner = child_owners_.find(pid); owner != child_owners_.end()) {
+      ChildOwner* o = owner->second;
+      child_owners_.erase(owner);
+      o->on_child_reaped(pid, status);
     } else {
       reaped_other = true;
       log_info("reaped pid {} ({}): a descendant re-parented to tend", pid,
@@ -199,6 +203,11 @@ void Supervisor::reap_children() {
   if (reaped_other)
     for (auto& p : programs_)
       for (auto& inst : p->instances) inst->on_descendant_reaped();
+}
+
+void Supervisor::watch_child(pid_t pid, ChildOwner* owner) {
+  if (owner) child_owners_[pid] = owner;
+  else child_owners_.erase(pid);
 }
 
 void Supervisor::on_state_change(Instance& inst, State from) {

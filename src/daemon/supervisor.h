@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/child_owner.h"
 #include "daemon/instance.h"
 #include "daemon/paths.h"
 #include "ipc/control_server.h"
@@ -85,8 +86,11 @@ class Supervisor {
   /// Instances keep `wanted`, so the next daemon brings the same set back.
   void stop_all(std::function<void()> done);
 
-  /// Reaps every exited child (SIGCHLD): our instances and orphans re-parented to us as subreaper.
+  /// Reaps every exited child (SIGCHLD): our instances, children registered by other owners (jobs) and
+  /// orphans re-parented to us as subreaper.
   void reap_children();
+  /// Registers pid as owner's child (nullptr forgets it); the owner must outlive the registration.
+  void watch_child(pid_t pid, ChildOwner* owner);
 
   void add_waiter(std::shared_ptr<StateWaiter> waiter);
   void add_follower(LogFollower follower) { followers_.push_back(std::move(follower)); }
@@ -136,6 +140,7 @@ class Supervisor {
   InstanceServices services_;
   std::vector<std::unique_ptr<Program>> programs_;
   std::unordered_map<pid_t, Instance*> pids_;
+  std::unordered_map<pid_t, ChildOwner*> child_owners_;
   std::vector<std::shared_ptr<StateWaiter>> waiters_;
   std::vector<LogFollower> followers_;
   sd_event_source* save_source_ = nullptr;
