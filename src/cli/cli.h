@@ -21,6 +21,7 @@ struct Context {
   std::function<int()> action;
   std::vector<std::string> command_after_dashdash;  // `tend start [options] -- CMD [ARGS...]`
   bool saw_dashdash = false;
+  bool takes_command = false;  // set by the other subcommands that take `-- CMD` (job submit, schedule add)
 };
 
 /// Connects to the daemon of $TEND_HOME, starting it first when none answers (serialised by a lock file,
@@ -52,5 +53,8 @@ void add_zombies(CLI::App& app, Context& ctx);  // reads /proc, needs no daemon
 void add_import(CLI::App& app, Context& ctx);  // import pm2, import supervisord
 void add_startup(CLI::App& app, Context& ctx);
 void add_apply(CLI::App& app, Context& ctx);  // apply, reload-config
+void add_job(CLI::App& app, Context& ctx);       // job submit|ls|show|logs|cancel|wait|stats|prune
+void add_queue(CLI::App& app, Context& ctx);     // queue set|ls|pause|resume
+void add_schedule(CLI::App& app, Context& ctx);  // schedule add|ls|rm|run
 
 }  // namespace tend::cli
