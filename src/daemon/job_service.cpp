@@ -418,7 +418,7 @@ Status JobService::write_now(const std::function<Status(jobs::JobStore&)>& write
 Status JobService::flush() {
   if (!store_) return {};
   if (new_jobs_.empty() && dirty_.empty() && attempts_.empty() && estimates_.empty() &&
-      scheduler_.next_id() == stored_next_id_)
+      scheduler_.next_id() == stored_next_id_ && scheduler_.estimates().forgets() == trimmed_estimates_)
     return {};
   auto fail = [&](const Error& e) {
     store_->rollback();
@@ -442,10 +442,13 @@ Status JobService::flush() {
     if (auto st = store_->insert_attempt(id, attempt); !st) return fail(st.error());
   for (const auto& [key, entry] : estimates_)
     if (auto st = store_->put_estimate(key, entry); !st) return fail(st.error());
+  if (scheduler_.estimates().forgets() != trimmed_estimates_)
+    if (auto st = store_->trim_estimates(jobs::RunEstimates::kMaxCommands); !st) return fail(st.error());
   if (scheduler_.next_id() != stored_next_id_)
     if (auto st = store_->set_next_id(scheduler_.next_id()); !st) return fail(st.error());
   if (auto st = store_->commit(); !st) return fail(st.error());
   stored_next_id_ = scheduler_.next_id();
+  trimmed_estimates_ = scheduler_.estimates().forgets();
   new_jobs_.clear();
   dirty_.clear();
   attempts_.clear();

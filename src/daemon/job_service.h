@@ -148,6 +148,7 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   std::vector<std::pair<jobs::JobId, jobs::Attempt>> attempts_;
   std::map<std::string, jobs::RunEstimates::Entry> estimates_;
   jobs::JobId stored_next_id_ = 0;
+  std::size_t trimmed_estimates_ = 0;
   std::size_t ended_count_ = 0;
 
   std::vector<std::shared_ptr<JobWaiter>> waiters_;

@@ -26,7 +26,8 @@ CREATE INDEX IF NOT EXISTS jobs_by_end ON jobs(end_ms);
 CREATE TABLE IF NOT EXISTS attempts(job_id INTEGER NOT NULL, attempt INTEGER NOT NULL, start_ms INTEGER NOT NULL,
   end_ms INTEGER NOT NULL, run_ms INTEGER NOT NULL, exit_code INTEGER, exit_signal INTEGER, outcome TEXT NOT NULL,
   reason TEXT NOT NULL, PRIMARY KEY(job_id, attempt));
-CREATE TABLE IF NOT EXISTS estimates(command TEXT PRIMARY KEY, tau_ms REAL NOT NULL, runs INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS estimates(command TEXT PRIMARY KEY, tau_ms REAL NOT NULL, runs INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS schedules(name TEXT PRIMARY KEY, cron TEXT NOT NULL, spec TEXT NOT NULL,
   env_id INTEGER, no_overlap INTEGER NOT NULL, last_job INTEGER, fired INTEGER NOT NULL, skipped INTEGER NOT NULL,
   created_ms INTEGER NOT NULL);
@@ -68,7 +69,7 @@ Status JobStore::prepare() {
       {&insert_attempt_,
        "INSERT OR REPLACE INTO attempts(job_id, attempt, start_ms, end_ms, run_ms, exit_code, exit_signal, outcome,"
        " reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
-      {&put_estimate_, "INSERT OR REPLACE INTO estimates(command, tau_ms, runs) VALUES(?1, ?2, ?3)"},
+      {&put_estimate_, "INSERT OR REPLACE INTO estimates(command, tau_ms, runs, updated_ms) VALUES(?1, ?2, ?3, ?4)"},
       {&find_env_, "SELECT id FROM environments WHERE body = ?1"},
       {&insert_env_, "INSERT INTO environments(body) VALUES(?1)"},
   };
@@ -158,8 +159,14 @@ Status JobStore::insert_attempt(JobId id, const Attempt& a) {
 }
 
 Status JobStore::put_estimate(const std::string& key, const RunEstimates::Entry& entry) {
-  put_estimate_.bind(1, key).bind(2, entry.tau_ms).bind(3, std::int64_t(entry.runs));
+  put_estimate_.bind(1, key).bind(2, entry.tau_ms).bind(3, std::int64_t(entry.runs)).bind(4, entry.updated_ms);
   return put_estimate_.run();
+}
+
+Status JobStore::trim_estimates(std::size_t keep) {
+  return db_.exec(fmt::format(
+      "DELETE FROM estimates WHERE command NOT IN (SELECT command FROM estimates ORDER BY updated_ms DESC LIMIT {})",
+      keep));
 }
 
 Status JobStore::put_queue(const QueueConfig& c) {
@@ -298,14 +305,15 @@ Result<JobStore::Loaded> JobStore::load() {
     j.level = int(jobs->column_int(17));
     out.jobs.push_back(std::move(j));
   }
-  auto estimates = db_.prepare("SELECT command, tau_ms, runs FROM estimates");
+  auto estimates = db_.prepare("SELECT command, tau_ms, runs, updated_ms FROM estimates");
   if (!estimates) return estimates.error();
   for (;;) {
     auto row = estimates->step();
     if (!row) return row.error();
     if (!*row) break;
     out.estimates.emplace_back(estimates->column_text(0),
-                               RunEstimates::Entry{estimates->column_double(1), int(estimates->column_int(2))});
+                               RunEstimates::Entry{estimates->column_double(1), int(estimates->column_int(2)),
+                                                   estimates->column_int(3)});
   }
   auto schedules = db_.prepare(
       "SELECT name, cron, spec, env_id, no_overlap, last_job, fired, skipped, created_ms FROM schedules ORDER BY name");

@@ -42,6 +42,8 @@ class JobStore {
   Status update_job(const Job& job);
   Status insert_attempt(JobId id, const Attempt& attempt);
   Status put_estimate(const std::string& command_key, const RunEstimates::Entry& entry);
+  /// Keeps the `keep` most recently updated predictions.
+  Status trim_estimates(std::size_t keep);
   Status put_queue(const QueueConfig& config);
   Status put_schedule(const Schedule& schedule);
   Status remove_schedule(const std::string& name);

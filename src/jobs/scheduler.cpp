@@ -361,8 +361,9 @@ void Scheduler::end_attempt(Job& job, const ExitInfo& exit, std::string failure)
   } else {
     reason = describe(exit);
   }
-  if (spawned && job.ending == Ending::none && exit_known(exit)) {
-    auto entry = estimates_.learn(job.spec.command_key(), job.attempt_run, job.spec.estimate);
+  // sjf learns from the runs of its own queues: a run that ended by itself is one observed burst.
+  if (spawned && job.ending == Ending::none && exit_known(exit) && queue(job.spec.queue).config.policy == Policy::sjf) {
+    auto entry = estimates_.learn(job.spec.command_key(), job.attempt_run, job.spec.estimate, wall_ms_());
     events_.estimate_learned(job.spec.command_key(), entry);
   }
   Attempt attempt{job.attempts, job.attempt_start_ms, wall_ms_(), job.attempt_run, job.exit_code, job.exit_signal,
