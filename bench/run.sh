@@ -781,5 +781,10 @@ done
 meta load_after "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 python3 "$BENCH/report.py" report "$SAMPLES" "$META" "$BENCH/RESULTS.md" || die "report.py failed"
 log "wrote $BENCH/RESULTS.md"
+# The job queue (issue 5) measures in its own script, appending its section after the report above.
+if [ -x "$TEND" ]; then
+  log "job queue: bench/jobs.sh"
+  "$BENCH/jobs.sh" $([ "$QUICK" = 1 ] && echo --quick) "$TEND" >>"$BENCH/RESULTS.md" || log "bench/jobs.sh failed"
+fi
 [ -s "$W/errors.log" ] && log "client errors were logged to $W/errors.log"
 exit 0
