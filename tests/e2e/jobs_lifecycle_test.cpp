@@ -1,5 +1,6 @@
 // Jobs from submission to their end: cancel, timeout, retries, --after chains, --wait, --lines, logs,
 // wait, stats, prune, and the errors a user can make.
+#include <sched.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -168,9 +169,12 @@ TEST_F(JobsLifecycleTest, WaitWithoutIdsWaitsForEveryJobNotEndedAndFailsIfOneFai
 }
 
 TEST_F(JobsLifecycleTest, WaitDrawsAProgressBarOnATerminal) {
-  for (int i = 0; i < 4; ++i) work("p" + std::to_string(i), "s100");
-  // script(1) gives the client a terminal.
-  std::string cmd = std::string(TEND_BINARY) + " job wait --progress";
+  queue_set({"q", "--slots", "1"});
+  run_ok({"queue", "pause", "q"});
+  for (int i = 0; i < 4; ++i) work("p" + std::to_string(i), "s500", {"--queue", "q"});
+  // script(1) gives the client a terminal; the jobs (2 s in all) start only right before it waits.
+  std::string cmd = std::string(TEND_BINARY) + " queue resume q >/dev/null && " + TEND_BINARY +
+                    " job wait --progress --queue q";
   RunResult r = run_process({"/usr/bin/script", "-qec", cmd, "/dev/null"}, env(), Ms(60000));
   EXPECT_EQ(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.out.find("4/4  done 4  failed 0"), std::string::npos) << r.out;
@@ -224,7 +228,10 @@ TEST_F(JobsLifecycleTest, QueuesDefaultSlotsPolicyAndBadInput) {
   ASSERT_EQ(queues.size(), 1u);
   EXPECT_EQ(queues[0]["name"], "default");
   EXPECT_EQ(queues[0]["policy"], "fcfs");
-  EXPECT_EQ(queues[0]["slots"], sysconf(_SC_NPROCESSORS_ONLN));
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  ASSERT_EQ(sched_getaffinity(0, sizeof cpus, &cpus), 0);
+  EXPECT_EQ(queues[0]["slots"], CPU_COUNT(&cpus)) << "one slot per CPU this daemon may use";
   RunResult bad = tend({"queue", "set", "q", "--policy", "lottery"});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("invalid policy 'lottery'"), std::string::npos) << bad.err;

@@ -32,20 +32,29 @@ TEST_F(JobsPolicyTest, PriorityRunsTheHighestFirst) {
 }
 
 TEST_F(JobsPolicyTest, AgingLetsALowPriorityJobRunUnderAStreamOfHighPriorityOnes) {
-  // One slot; a fresh high-priority job is submitted each time the previous one starts, so one is always
-  // waiting. Aging (+1 per 100 ms waited) must let the low-priority job overtake a waiting high one.
+  // One slot. Whenever a high-priority job starts, fresh ones are submitted so that two are always waiting
+  // (each runs 600 ms: time enough to submit the next ones even on a loaded machine). Aging (+1 per 100 ms
+  // waited) must let the low-priority job overtake high ones that were waiting when it started; without aging
+  // it would wait for the end of the stream.
   queue_set({"q", "--slots", "1", "--policy", "priority", "--aging", "100ms"});
-  std::vector<long> highs{work("h0", "s300", {"--queue", "q", "--priority", "5"})};
+  std::vector<long> highs;
+  auto queued_highs = [&] {
+    int n = 0;
+    for (long h : highs) n += state(h) == "queued";
+    return n;
+  };
+  highs.push_back(work("h0", "s600", {"--queue", "q", "--priority", "5"}));
   ASSERT_TRUE(wait_job(highs[0], "running"));
   long low = work("low", "1", {"--queue", "q", "--priority", "0"});
-  for (int i = 1; i < 30; ++i) {
-    highs.push_back(work("h" + std::to_string(i), "s300", {"--queue", "q", "--priority", "5"}));
-    bool moved = wait_until([&] { return state(highs.back()) != "queued" || state(low) != "queued"; }, Ms(30000));
-    ASSERT_TRUE(moved);
-    if (state(low) != "queued") break;
+  for (int round = 0; round < 30 && state(low) == "queued"; ++round) {
+    while (queued_highs() < 2)
+      highs.push_back(work("h" + std::to_string(highs.size()), "s600", {"--queue", "q", "--priority", "5"}));
+    std::size_t started = order("start").size();
+    ASSERT_TRUE(wait_until([&] { return order("start").size() > started; }, Ms(30000)));
   }
   ASSERT_NE(state(low), "queued") << "the low-priority job starved";
   Json l = show(low);
+  ASSERT_TRUE(l["start_time"].is_string());
   bool overtook = false;
   for (long h : highs) {
     Json j = show(h);
