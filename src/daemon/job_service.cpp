@@ -46,6 +46,7 @@ JobService::~JobService() {
   for (auto& [name, entry] : schedules_) sd_event_source_disable_unref(entry.timer);
   sd_event_source_disable_unref(progress_timer_);
   sd_event_source_disable_unref(pass_source_);
+  sd_event_source_disable_unref(flush_source_);
   sd_event_source_disable_unref(timer_);
   for (const auto& [pid, id] : children_) supervisor_.watch_child(pid, nullptr);
 }
@@ -392,9 +393,10 @@ void JobService::pass() {
   if (ended_count_ > kHistoryCap + kHistoryCap / 10) {
     if (auto pruned = prune(std::nullopt, kHistoryCap); !pruned) log_error("{}", pruned.error().message);
   }
-  if (auto st = flush(); !st) log_error("{}", st.error().message);
+  schedule_flush();
   arm_timer();
   if (shutting_down_ && shutdown_done_ && scheduler_.idle()) {
+    if (auto st = flush(); !st) log_error("{}", st.error().message);
     // Closed now, not by the destructor: closing checkpoints the WAL, and a client that saw the daemon go
     // (its socket closing) may start the next daemon at once, which needs this one's pid-file lock gone.
     store_.reset();
@@ -402,6 +404,23 @@ void JobService::pass() {
     shutdown_done_ = nullptr;
     done();
   }
+}
+
+void JobService::schedule_flush() {
+  if (!flush_source_) {
+    if (sd_event_add_defer(loop_, &flush_source_, on_flush, this) < 0) {
+      flush_source_ = nullptr;
+      if (auto st = flush(); !st) log_error("{}", st.error().message);
+      return;
+    }
+    sd_event_source_set_priority(flush_source_, kPrioritySave);
+  }
+  sd_event_source_set_enabled(flush_source_, SD_EVENT_ONESHOT);
+}
+
+int JobService::on_flush(sd_event_source*, void* self) {
+  if (auto st = static_cast<JobService*>(self)->flush(); !st) log_error("{}", st.error().message);
+  return 0;
 }
 
 Status JobService::write_now(const std::function<Status(jobs::JobStore&)>& write) {
@@ -429,6 +448,10 @@ Status JobService::flush() {
     estimates_.clear();
     return Status(Error{e.code, "unable to write the job history: " + e.message});
   };
+  // Start times of processes started since the last write (not yet reaped, so their pids are theirs).
+  for (JobId id : dirty_)
+    if (const Job* job = scheduler_.find(id); job && job->pid > 0 && job->start_ticks == 0 && !job->adopted)
+      scheduler_.note_start_ticks(id, jobs::JobRunner::read_start_ticks(job->pid));
   if (auto st = store_->begin(); !st) return fail(st.error());
   for (JobId id : new_jobs_) {
     if (const Job* job = scheduler_.find(id))

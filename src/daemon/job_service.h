@@ -38,8 +38,9 @@ struct JobWaiter {
 
 /// The job queue on the daemon's loop: the Scheduler (pure policy) over the JobRunner (real processes) and
 /// the JobStore (jobs.db). Children are reaped by the supervisor's reaper and handed here; adopted ones are
-/// watched by pidfd. Every change is collected during a loop iteration and written in one transaction by a
-/// deferred pass, which also dispatches and re-arms the one timer the scheduler needs (its next deadline).
+/// watched by pidfd. A deferred pass right after the exits dispatches and re-arms the one timer the scheduler
+/// needs (its next deadline); the changes are written in one transaction once the loop is otherwise idle, so
+/// the path from one job's exit to the next one's start is the spawn alone.
 /// Schedules get a CLOCK_REALTIME timer each, armed for their next firing.
 class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses, public ChildOwner {
  public:
@@ -118,6 +119,8 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   void process_ended(jobs::JobId id, pid_t pid, const ExitInfo& exit);
   void schedule_pass();
   static int on_pass(sd_event_source* s, void* self);
+  void schedule_flush();
+  static int on_flush(sd_event_source* s, void* self);
   void pass();
   Status flush();
   Status write_now(const std::function<Status(jobs::JobStore&)>& write);
@@ -159,6 +162,7 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   std::vector<std::weak_ptr<const Environment>> environments_;
 
   sd_event_source* pass_source_ = nullptr;
+  sd_event_source* flush_source_ = nullptr;
   sd_event_source* timer_ = nullptr;
   bool shutting_down_ = false;
   std::function<void()> shutdown_done_;

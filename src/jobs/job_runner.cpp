@@ -43,6 +43,11 @@ Result<JobProcesses::Started> JobRunner::start(const Job& job) {
   if (!err) return err.error();
   SpawnRequest request;
   request.argv = job.spec.argv();
+  if (job.spec.env) {
+    auto exe = executable(request.argv[0], *job.spec.env);
+    if (!exe) return exe.error();
+    request.executable = std::move(*exe);
+  }
   if (job.spec.env) request.env = *job.spec.env;
   // The job can tell who it is, as SLURM_JOB_ID or PBS_JOBID tell theirs.
   request.env["TEND_JOB_ID"] = std::to_string(job.id);
@@ -52,8 +57,27 @@ Result<JobProcesses::Started> JobRunner::start(const Job& job) {
   request.stderr_fd = err->get();
   auto child = spawn(request);
   if (!child) return child.error();
-  auto stat = read_proc_stat(child->pid);
-  return Started{child->pid, stat ? stat->starttime_ticks : 0};
+  return Started{child->pid, 0};
+}
+
+std::uint64_t JobRunner::read_start_ticks(pid_t pid) {
+  auto stat = read_proc_stat(pid);
+  return stat ? stat->starttime_ticks : 0;
+}
+
+Result<std::string> JobRunner::executable(const std::string& name, const Environment& env) {
+  constexpr auto kRemember = std::chrono::seconds(1);
+  if (name.find('/') != std::string::npos) return name;
+  auto path_it = env.find("PATH");
+  std::string path = path_it == env.end() ? "/usr/local/bin:/usr/bin:/bin" : path_it->second;
+  std::string key = path + '\0' + name;
+  auto now = std::chrono::steady_clock::now();
+  if (auto it = resolved_.find(key); it != resolved_.end() && now - it->second.at < kRemember) return it->second.path;
+  auto found = resolve_executable(name, path);
+  if (!found) return found;
+  if (resolved_.size() > 256) resolved_.clear();
+  resolved_[key] = {*found, now};
+  return found;
 }
 
 void JobRunner::signal_group(const Job& job, int sig) {

@@ -529,6 +529,10 @@ bool Scheduler::idle() const {
   return true;
 }
 
+void Scheduler::note_start_ticks(JobId id, std::uint64_t ticks) {
+  if (Job* job = find_mutable(id); job && job->pid > 0) job->start_ticks = ticks;
+}
+
 void Scheduler::forget(JobId id) {
   auto it = jobs_.find(id);
   if (it == jobs_.end() || !is_ended(it->second.state)) return;

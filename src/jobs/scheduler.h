@@ -105,6 +105,8 @@ class Scheduler {
   const std::map<JobId, Job>& jobs() const { return jobs_; }
   /// Forgets an ended job (pruning the history).
   void forget(JobId id);
+  /// Records the kernel start time of a job's current process, read after its start.
+  void note_start_ticks(JobId id, std::uint64_t ticks);
   RunEstimates& estimates() { return estimates_; }
   JobId next_id() const { return next_id_; }
   void set_next_id(JobId id) { next_id_ = std::max(next_id_, id); }

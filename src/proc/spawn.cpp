@@ -138,7 +138,9 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
     return Error{EBADF, "unable to spawn " + argv0 + ": stdout and stderr fds are required"};
 
   auto path_it = request.env.find("PATH");
-  auto path = resolve_executable(argv0, path_it == request.env.end() ? kDefaultPath : path_it->second);
+  auto path = !request.executable.empty()
+                  ? Result<std::string>(request.executable)
+                  : resolve_executable(argv0, path_it == request.env.end() ? kDefaultPath : path_it->second);
   if (!path) return path.error();
   CStringArray argv(request.argv);
   CStringArray envp(env_strings(request.env));

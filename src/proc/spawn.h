@@ -14,6 +14,7 @@ namespace tend {
 /// Everything a child needs; the child inherits exactly stdin (/dev/null), stdout, stderr and nothing else.
 struct SpawnRequest {
   std::vector<std::string> argv;           // argv[0] is resolved against env's PATH when it has no '/'
+  std::string executable;                  // when set, the program already resolved (argv[0] is kept as given)
   std::map<std::string, std::string> env;  // the child's complete environment
   std::string cwd;                         // empty: inherit the daemon's cwd
   std::optional<int> nice;                 // setpriority() in the child before exec
