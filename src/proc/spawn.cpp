@@ -88,13 +88,16 @@ void reap(pid_t pid) {
   }
 }
 
-int run_child_on_own_stack(void* plan) { run_child(*static_cast<const ChildPlan*>(plan)); }
 
 // Without a cgroup to start in, the child shares our memory until it execs (no page tables copied, no
 // copy-on-write faults afterwards): a job queue spawns thousands of short children from a daemon whose
 // address space only grows. clone3's CLONE_INTO_CGROUP has no such form in glibc, so those children are
 // forked. AddressSanitizer keeps per-thread stack bounds in memory the child would share, so sanitizer
 // builds fork always; the child's code is the same either way.
+#if !defined(__SANITIZE_ADDRESS__)
+int run_child_on_own_stack(void* plan) { run_child(*static_cast<const ChildPlan*>(plan)); }
+#endif
+
 pid_t start_child(const SpawnRequest& request, ChildPlan& plan, int* pidfd) {
 #if !defined(__SANITIZE_ADDRESS__)
   if (request.cgroup_fd < 0) return clone_vfork(run_child_on_own_stack, &plan, pidfd);
