@@ -32,6 +32,9 @@ Result<Client> connect_or_start();
 /// on failure; on success stores the result and returns kOk.
 int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result = nullptr);
 
+/// call() on a connection already open (several requests on one connection).
+int call_on(Client& client, std::string_view cmd, nlohmann::json args, nlohmann::json* result = nullptr);
+
 /// Sends one request and stores its response, whether ok or not. Returns kUnreachable (after printing why)
 /// when there is no response, else kOk.
 int call_response(std::string_view cmd, nlohmann::json args, nlohmann::json& response);

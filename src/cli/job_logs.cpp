@@ -48,16 +48,8 @@ int show_logs(std::int64_t id, bool follow, const std::string& stream) {
     print_error(client.error().message);
     return kUnreachable;
   }
-  auto shown = client->call("job-show", {{"id", id}});
-  if (!shown) {
-    print_error(shown.error().message);
-    return kUnreachable;
-  }
-  if (!shown->value("ok", false)) {
-    print_error((*shown)["error"].value("message", "unknown error"));
-    return kFailed;
-  }
-  const json& job = (*shown)["result"];
+  json job;
+  if (int rc = call_on(*client, "job-show", {{"id", id}}, &job); rc != kOk) return rc;
   std::vector<Tail> tails;
   if (stream != "err") tails.push_back({job["out_log"].get<std::string>(), STDOUT_FILENO, {}});
   if (stream != "out") tails.push_back({job["err_log"].get<std::string>(), STDERR_FILENO, {}});

@@ -90,17 +90,10 @@ int submit_jobs(const SubmitOptions& o, const std::vector<std::string>& command)
   }
   std::vector<std::int64_t> ids;
   auto send = [&](nlohmann::json args) -> int {
-    auto response = client->call("job-submit", std::move(args));
-    if (!response) {
-      print_error(response.error().message);
-      return kUnreachable;
-    }
-    if (!response->value("ok", false)) {
-      print_error((*response)["error"].value("message", "unknown error"));
-      return kFailed;
-    }
+    nlohmann::json result;
+    if (int rc = call_on(*client, "job-submit", std::move(args), &result); rc != kOk) return rc;
     std::string text;
-    for (const auto& id : (*response)["result"]["ids"]) {
+    for (const auto& id : result["ids"]) {
       ids.push_back(id.get<std::int64_t>());
       text += std::to_string(ids.back()) + "\n";
     }

@@ -39,14 +39,16 @@ JobService::JobService(sd_event* loop, Supervisor& supervisor, long child_nofile
       supervisor_(supervisor),
       default_slots_(online_cpus()),
       runner_(supervisor.paths().home + "/jobs", child_nofile_soft),
-      scheduler_(clock_, wall_ms, *this, *this, default_slots_) {}
+      scheduler_(clock_, wall_ms, *this, *this, default_slots_),
+      pass_(loop, kPriorityJobs, [this] { pass(); }),
+      flush_(loop, kPrioritySave, [this] {
+        if (auto st = flush(); !st) log_error("{}", st.error().message);
+      }) {}
 
 JobService::~JobService() {
   for (auto& [id, source] : adopted_) sd_event_source_disable_unref(source);
   for (auto& [name, entry] : schedules_) sd_event_source_disable_unref(entry.timer);
   sd_event_source_disable_unref(progress_timer_);
-  sd_event_source_disable_unref(pass_source_);
-  sd_event_source_disable_unref(flush_source_);
   sd_event_source_disable_unref(timer_);
   for (const auto& [pid, id] : children_) supervisor_.watch_child(pid, nullptr);
 }
@@ -372,20 +374,7 @@ void JobService::send_progress() {
 }
 
 void JobService::schedule_pass() {
-  if (restoring_) return;
-  if (!pass_source_) {
-    if (sd_event_add_defer(loop_, &pass_source_, on_pass, this) < 0) {
-      pass_source_ = nullptr;
-      return pass();
-    }
-    sd_event_source_set_priority(pass_source_, kPriorityJobs);
-  }
-  sd_event_source_set_enabled(pass_source_, SD_EVENT_ONESHOT);
-}
-
-int JobService::on_pass(sd_event_source*, void* self) {
-  static_cast<JobService*>(self)->pass();
-  return 0;
+  if (!restoring_) pass_.schedule();
 }
 
 void JobService::pass() {
@@ -393,7 +382,7 @@ void JobService::pass() {
   if (ended_count_ > kHistoryCap + kHistoryCap / 10) {
     if (auto pruned = prune(std::nullopt, kHistoryCap); !pruned) log_error("{}", pruned.error().message);
   }
-  schedule_flush();
+  flush_.schedule();
   arm_timer();
   if (shutting_down_ && shutdown_done_ && scheduler_.idle()) {
     if (auto st = flush(); !st) log_error("{}", st.error().message);
@@ -404,23 +393,6 @@ void JobService::pass() {
     shutdown_done_ = nullptr;
     done();
   }
-}
-
-void JobService::schedule_flush() {
-  if (!flush_source_) {
-    if (sd_event_add_defer(loop_, &flush_source_, on_flush, this) < 0) {
-      flush_source_ = nullptr;
-      if (auto st = flush(); !st) log_error("{}", st.error().message);
-      return;
-    }
-    sd_event_source_set_priority(flush_source_, kPrioritySave);
-  }
-  sd_event_source_set_enabled(flush_source_, SD_EVENT_ONESHOT);
-}
-
-int JobService::on_flush(sd_event_source*, void* self) {
-  if (auto st = static_cast<JobService*>(self)->flush(); !st) log_error("{}", st.error().message);
-  return 0;
 }
 
 Status JobService::write_now(const std::function<Status(jobs::JobStore&)>& write) {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/child_owner.h"
+#include "daemon/deferred.h"
 #include "daemon/supervisor.h"
 #include "jobs/job_runner.h"
 #include "jobs/job_store.h"
@@ -118,9 +119,6 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   static int on_adopted_exit(sd_event_source* s, int fd, uint32_t revents, void* self);
   void process_ended(jobs::JobId id, pid_t pid, const ExitInfo& exit);
   void schedule_pass();
-  static int on_pass(sd_event_source* s, void* self);
-  void schedule_flush();
-  static int on_flush(sd_event_source* s, void* self);
   void pass();
   Status flush();
   Status write_now(const std::function<Status(jobs::JobStore&)>& write);
@@ -140,6 +138,8 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   jobs::JobRunner runner_;
   jobs::Scheduler scheduler_;
   std::optional<jobs::JobStore> store_;
+  Deferred pass_;   // dispatch, right after the exits that free slots
+  Deferred flush_;  // the history, once the loop is otherwise idle
   bool restoring_ = false;
 
   std::unordered_map<pid_t, jobs::JobId> children_;       // our children, by pid
@@ -161,8 +161,6 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   std::map<std::string, ScheduleEntry> schedules_;
   std::vector<std::weak_ptr<const Environment>> environments_;
 
-  sd_event_source* pass_source_ = nullptr;
-  sd_event_source* flush_source_ = nullptr;
   sd_event_source* timer_ = nullptr;
   bool shutting_down_ = false;
   std::function<void()> shutdown_done_;

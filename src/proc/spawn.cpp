@@ -88,7 +88,6 @@ void reap(pid_t pid) {
   }
 }
 
-
 // Without a cgroup to start in, the child shares our memory until it execs (no page tables copied, no
 // copy-on-write faults afterwards): a job queue spawns thousands of short children from a daemon whose
 // address space only grows. clone3's CLONE_INTO_CGROUP has no such form in glibc, so those children are
