@@ -157,9 +157,13 @@ TEST_F(JobsLifecycleTest, AfterHoldsUntilDoneAndAFailureCancelsTheChain) {
 }
 
 TEST_F(JobsLifecycleTest, WaitWithoutIdsWaitsForEveryJobNotEndedAndFailsIfOneFailed) {
-  work("a", "s200");
-  submit({}, "t_work", {record(), "f", "s200", "2"});
-  RunResult r = tend({"job", "wait"}, Ms(60000));
+  queue_set({"q", "--slots", "2"});
+  run_ok({"queue", "pause", "q"});
+  work("a", "s800", {"--queue", "q"});
+  submit({"--queue", "q"}, "t_work", {record(), "f", "s800", "2"});
+  // Released only as the client waits, so neither has ended when it asks (slow clients included).
+  std::string cmd = std::string(TEND_BINARY) + " queue resume q >/dev/null && " + TEND_BINARY + " job wait";
+  RunResult r = run_process({"/bin/sh", "-c", cmd}, env(), Ms(60000));
   EXPECT_EQ(r.exit_code, 1) << r.describe();
   EXPECT_NE(r.out.find("2 jobs: 1 done, 1 not"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("job 2 failed: exit 2"), std::string::npos) << r.out;
