@@ -32,23 +32,24 @@ TEST_F(JobsPolicyTest, PriorityRunsTheHighestFirst) {
 }
 
 TEST_F(JobsPolicyTest, AgingLetsALowPriorityJobRunUnderAStreamOfHighPriorityOnes) {
-  // One slot. Whenever a high-priority job starts, fresh ones are submitted so that two are always waiting
-  // (each runs 600 ms: time enough to submit the next ones even on a loaded machine). Aging (+1 per 100 ms
-  // waited) must let the low-priority job overtake high ones that were waiting when it started; without aging
-  // it would wait for the end of the stream.
+  // One slot. Whenever a job starts, fresh high-priority ones are submitted so that two are always waiting
+  // (each runs 1.2 s: time enough to submit the next ones with a slow client, under a sanitizer or load).
+  // Aging (+1 per 100 ms waited) must let the low-priority job overtake high ones that were waiting when it
+  // started; without aging it would wait for the end of the stream.
   queue_set({"q", "--slots", "1", "--policy", "priority", "--aging", "100ms"});
   std::vector<long> highs;
   auto queued_highs = [&] {
+    RunResult r = tend({"job", "ls", "--queue", "q", "--state", "queued", "--json"});
     int n = 0;
-    for (long h : highs) n += state(h) == "queued";
+    for (const auto& j : Json::parse(r.out, nullptr, false)) n += j.value("priority", 0) == 5;
     return n;
   };
-  highs.push_back(work("h0", "s600", {"--queue", "q", "--priority", "5"}));
+  highs.push_back(work("h0", "s1200", {"--queue", "q", "--priority", "5"}));
   ASSERT_TRUE(wait_job(highs[0], "running"));
   long low = work("low", "1", {"--queue", "q", "--priority", "0"});
-  for (int round = 0; round < 30 && state(low) == "queued"; ++round) {
-    while (queued_highs() < 2)
-      highs.push_back(work("h" + std::to_string(highs.size()), "s600", {"--queue", "q", "--priority", "5"}));
+  for (int round = 0; round < 30 && at("start low") == -1; ++round) {
+    for (int n = queued_highs(); n < 2; ++n)
+      highs.push_back(work("h" + std::to_string(highs.size()), "s1200", {"--queue", "q", "--priority", "5"}));
     std::size_t started = order("start").size();
     ASSERT_TRUE(wait_until([&] { return order("start").size() > started; }, Ms(30000)));
   }
