@@ -286,12 +286,7 @@ Result<std::vector<jobs::Attempt>> JobService::attempts(JobId id) {
 }
 
 std::shared_ptr<const Environment> JobService::intern_environment(Environment env) {
-  std::erase_if(environments_, [](const auto& weak) { return weak.expired(); });
-  for (const auto& weak : environments_)
-    if (auto shared = weak.lock(); *shared == env) return shared;
-  auto shared = std::make_shared<const Environment>(std::move(env));
-  environments_.push_back(shared);
-  return shared;
+  return supervisor_.intern_environment(std::move(env));  // one copy for programs and jobs alike
 }
 
 Result<std::size_t> JobService::prune(std::optional<Millis> older_than, std::optional<std::size_t> keep) {

@@ -159,7 +159,6 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   sd_event_source* progress_timer_ = nullptr;
 
   std::map<std::string, ScheduleEntry> schedules_;
-  std::vector<std::weak_ptr<const Environment>> environments_;
 
   sd_event_source* timer_ = nullptr;
   bool shutting_down_ = false;
