@@ -788,5 +788,10 @@ if [ $TEND_OK = 1 ]; then
 fi
 # Messages through tend: bench/ipc.sh prints its own section (with its own TEND_HOME).
 "$BENCH/ipc.sh" $([ "$QUICK" = 1 ] && echo --quick) "$TEND" >>"$BENCH/RESULTS.md" || log "bench/ipc.sh failed"
+# The job queue (issue 5) measures in its own script, appending its section after the report above.
+if [ -x "$TEND" ]; then
+  log "job queue: bench/jobs.sh"
+  "$BENCH/jobs.sh" $([ "$QUICK" = 1 ] && echo --quick) "$TEND" >>"$BENCH/RESULTS.md" || log "bench/jobs.sh failed"
+fi
 [ -s "$W/errors.log" ] && log "client errors were logged to $W/errors.log"
 exit 0

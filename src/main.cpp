@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   add_metrics(app, ctx);
   add_send(app, ctx);
   add_cluster(app, ctx);
+  add_job(app, ctx);
+  add_queue(app, ctx);
+  add_schedule(app, ctx);
   try {
     app.parse(parse_argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -56,8 +59,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kUsage;
   }
-  if (ctx.saw_dashdash && !app.got_subcommand("start")) {
-    print_error("'--' is only for: tend start [options] -- CMD [ARGS...]");
+  if (ctx.saw_dashdash && !app.got_subcommand("start") && !ctx.takes_command) {
+    print_error("'--' is only for: tend start|job submit|schedule add [options] -- CMD [ARGS...]");
     return kUsage;
   }
   app_ptr.reset();  // actions own (shared) copies of their options

@@ -22,6 +22,7 @@ struct Context {
   std::function<int()> action;
   std::vector<std::string> command_after_dashdash;  // `tend start [options] -- CMD [ARGS...]`
   bool saw_dashdash = false;
+  bool takes_command = false;  // set by the other subcommands that take `-- CMD` (job submit, schedule add)
 };
 
 /// Connects to the daemon of $TEND_HOME, starting it first when none answers (serialised by a lock file,
@@ -31,6 +32,9 @@ Result<Client> connect_or_start();
 /// Sends one request and waits for its response. Prints the daemon's error and returns the exit status
 /// on failure; on success stores the result and returns kOk.
 int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result = nullptr);
+
+/// call() on a connection already open (several requests on one connection).
+int call_on(Client& client, std::string_view cmd, nlohmann::json args, nlohmann::json* result = nullptr);
 
 /// Sends one request and stores its response, whether ok or not. Returns kUnreachable (after printing why)
 /// when there is no response, else kOk.
@@ -65,5 +69,8 @@ void add_top(CLI::App& app, Context& ctx);
 void add_metrics(CLI::App& app, Context& ctx);
 void add_send(CLI::App& app, Context& ctx);
 void add_cluster(CLI::App& app, Context& ctx);  // reload, scale
+void add_job(CLI::App& app, Context& ctx);       // job submit|ls|show|logs|cancel|wait|stats|prune
+void add_queue(CLI::App& app, Context& ctx);     // queue set|ls|pause|resume
+void add_schedule(CLI::App& app, Context& ctx);  // schedule add|ls|rm|run
 
 }  // namespace tend::cli

@@ -97,6 +97,20 @@ std::optional<nlohmann::json> read_ok_message(Client& client, int& rc) {
   return std::move(*msg);
 }
 
+int call_on(Client& client, std::string_view cmd, nlohmann::json args, nlohmann::json* result) {
+  auto response = client.call(cmd, std::move(args));
+  if (!response) {
+    print_error(response.error().message);
+    return kUnreachable;
+  }
+  if (!response->value("ok", false)) {
+    print_error((*response)["error"].value("message", "unknown error"));
+    return kFailed;
+  }
+  if (result) *result = std::move((*response)["result"]);
+  return kOk;
+}
+
 int call(std::string_view cmd, nlohmann::json args, nlohmann::json* result) {
   nlohmann::json response;
   if (int rc = call_response(cmd, std::move(args), response); rc != kOk) return rc;

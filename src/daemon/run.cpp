@@ -18,6 +18,8 @@
 
 #include "daemon/commands.h"
 #include "daemon/fd_holder.h"
+#include "daemon/job_commands.h"
+#include "daemon/job_service.h"
 #include "daemon/observe_commands.h"
 #include "daemon/paths.h"
 #include "daemon/priorities.h"
@@ -143,15 +145,35 @@ int serve(const Paths& paths, int ready_fd, UniqueFd pid_lock) {
 
   // Declared before the supervisor, which records into it until its last instance is gone.
   StoredEvents events(loop.get(), paths.events_db());
-  Supervisor supervisor(loop.get(), paths, cgroups, holder ? &*holder : nullptr, raise_fd_limit());
+  long child_nofile_soft = raise_fd_limit();
+  Supervisor supervisor(loop.get(), paths, cgroups, holder ? &*holder : nullptr, child_nofile_soft);
   supervisor.replace_events(&events);
   Sampler sampler(loop.get(), supervisor, default_sample_interval());
   ObserveCommands observe(supervisor, sampler, events);
-  Commands commands(supervisor, [&loop] { sd_event_exit(loop.get(), 0); });
+  // Shutdown stops programs and jobs in parallel; the daemon exits once both are down.
+  bool programs_down = false, jobs_down = false;
+  auto exit_when_down = [&] {
+    if (programs_down && jobs_down) sd_event_exit(loop.get(), 0);
+  };
+  JobService jobs(loop.get(), supervisor, child_nofile_soft);
+  JobCommands job_commands(jobs);
+  std::function<void()> stop_jobs = [&] {
+    if (!jobs.shutting_down()) jobs.shutdown([&] {
+        jobs_down = true;
+        exit_when_down();
+      });
+  };
+  Commands commands(supervisor, [&] {
+    programs_down = true;
+    exit_when_down();
+  });
   ControlServer server(
       loop.get(),
       [&](const auto& conn, Request req) {
-        if (!observe.handle(conn, req)) commands.handle(conn, std::move(req));
+        if (JobCommands::handles(req.cmd)) return job_commands.handle(conn, req);
+        if (observe.handle(conn, req)) return;
+        if (req.cmd == "shutdown") stop_jobs();
+        commands.handle(conn, std::move(req));
       },
       [&](Connection& conn) {
         supervisor.forget_connection(conn);
@@ -161,7 +183,8 @@ int serve(const Paths& paths, int ready_fd, UniqueFd pid_lock) {
   struct SignalContext {
     Supervisor* supervisor;
     Commands* commands;
-  } ctx{&supervisor, &commands};
+    std::function<void()>* stop_jobs;
+  } ctx{&supervisor, &commands, &stop_jobs};
   auto on_signal = [](sd_event_source*, const signalfd_siginfo* si, void* userdata) -> int {
     auto* c = static_cast<SignalContext*>(userdata);
     switch (si->ssi_signo) {
@@ -172,6 +195,7 @@ int serve(const Paths& paths, int ready_fd, UniqueFd pid_lock) {
         break;
       default:
         log_info("{} received", si->ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+        (*c->stop_jobs)();
         c->commands->shutdown();
     }
     return 0;
@@ -189,6 +213,7 @@ int serve(const Paths& paths, int ready_fd, UniqueFd pid_lock) {
   }
 
   if (auto st = supervisor.restore(std::move(held_fds)); !st) log_error("{}", st.error().message);
+  if (auto st = jobs.start(); !st) log_error("jobs unavailable: {}", st.error().message);
   if (auto st = server.listen(paths.socket(), kPriorityControl); !st) {
     log_error("{}", st.error().message);
     return 1;

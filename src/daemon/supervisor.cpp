@@ -47,7 +47,7 @@ Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHol
     if (notify_) notify_->drain();
   };
   services_.watch_pid = [this](pid_t pid, std::function<void(int)> on_exit) {
-    watch_helper(pid, std::move(on_exit));
+    watch_child(pid, std::move(on_exit));
   };
 }
 
@@ -217,8 +217,8 @@ void Supervisor::reap_children() {
     if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
     pid_t pid = info.si_pid;
     auto it = pids_.find(pid);
-    bool helper = helpers_.count(pid) > 0;
-    std::string origin = it == pids_.end() && !helper ? orphan_origin(pid) : std::string();
+    bool watched = child_watchers_.count(pid) > 0;
+    std::string origin = it == pids_.end() && !watched ? orphan_origin(pid) : std::string();
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) != pid) break;
     if (it != pids_.end()) {
@@ -227,8 +227,8 @@ void Supervisor::reap_children() {
       inst->on_reaped(status);
       continue;
     }
-    if (helper) {
-      auto node = helpers_.extract(pid);
+    if (watched) {
+      auto node = child_watchers_.extract(pid);
       node.mapped()(status);
       continue;
     }
@@ -257,6 +257,10 @@ std::string Supervisor::orphan_origin(pid_t pid) {
     for (auto& inst : p->instances)
       candidates.push_back({inst->label(), inst->cgroup_dir(), std::max(inst->last_pgid(), 0)});
   return match_origin(*facts, candidates).value_or("");
+}
+
+void Supervisor::watch_child(pid_t pid, std::function<void(int)> on_exit) {
+  child_watchers_[pid] = std::move(on_exit);
 }
 
 void Supervisor::on_state_change(Instance& inst, State from) {

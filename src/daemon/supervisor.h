@@ -91,7 +91,8 @@ class Supervisor {
   /// Instances keep `wanted`, so the next daemon brings the same set back.
   void stop_all(std::function<void()> done);
 
-  /// Reaps every exited child (SIGCHLD): our instances and orphans re-parented to us as subreaper.
+  /// Reaps every exited child (SIGCHLD): our instances, children registered by other owners (jobs) and
+  /// orphans re-parented to us as subreaper.
   void reap_children();
   /// The instance a process re-parented to us came from ("web:0"), when its cgroup, process group or
   /// session tells (see inspect/orphan_origin.h); empty otherwise.
@@ -100,6 +101,10 @@ class Supervisor {
   void add_state_listener(std::function<void(Instance&, State from)> listener) {
     state_listeners_.push_back(std::move(listener));
   }
+  /// Registers a child that is not an instance (a job, an exec readiness check): the reaper hands its wait
+  /// status to on_exit, once. forget_child drops the registration (its owner is going away).
+  void watch_child(pid_t pid, std::function<void(int wait_status)> on_exit);
+  void forget_child(pid_t pid) { child_watchers_.erase(pid); }
 
   void add_waiter(std::shared_ptr<StateWaiter> waiter);
   void add_follower(LogFollower follower) { followers_.push_back(std::move(follower)); }
@@ -160,7 +165,6 @@ class Supervisor {
   /// previous daemon left with the fd holder from held.
   void prepare_sockets(Program& program, std::map<std::string, UniqueFd>* held = nullptr);
   Result<std::string> notify_socket_path();
-  void watch_helper(pid_t pid, std::function<void(int)> on_exit);
   /// Wraps done so that it also waits for the rolling reloads of these instances' programs, which are
   /// aborted (their extra instances stopped) first.
   std::function<void()> abort_reloads(const std::vector<Instance*>& instances, std::function<void()> done);
@@ -174,6 +178,7 @@ class Supervisor {
   InstanceServices services_;
   std::vector<std::unique_ptr<Program>> programs_;
   std::unordered_map<pid_t, Instance*> pids_;
+  std::unordered_map<pid_t, std::function<void(int)>> child_watchers_;  // see watch_child
   std::vector<std::shared_ptr<StateWaiter>> waiters_;
   std::vector<LogFollower> followers_;
   sd_event_source* save_source_ = nullptr;
@@ -185,7 +190,6 @@ class Supervisor {
   std::vector<std::weak_ptr<const Environment>> environments_;  // definitions + wanted flags as last fsynced
   std::unique_ptr<Messenger> messenger_;
   std::unique_ptr<NotifySocket> notify_;
-  std::unordered_map<pid_t, std::function<void(int)>> helpers_;  // exec readiness checks
   std::vector<std::shared_ptr<RollingReload>> reloads_;
   std::vector<std::shared_ptr<RollingReload>> finished_reloads_;
   sd_event_source* reap_reloads_source_ = nullptr;

@@ -75,10 +75,6 @@ Result<std::string> Supervisor::notify_socket_path() {
   return notify_->path();
 }
 
-void Supervisor::watch_helper(pid_t pid, std::function<void(int)> on_exit) {
-  helpers_[pid] = std::move(on_exit);
-}
-
 RollingReload* Supervisor::reload_of(const std::string& program) {
   for (auto& reload : reloads_)
     if (reload->program() == program && !reload->finished()) return reload.get();

@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include "proc/clone3.h"
+#include "proc/clone_vfork.h"
 #include "proc/pidfd.h"
 #include "proc/spawn_child.h"
 
@@ -98,6 +99,24 @@ void reap(pid_t pid) {
   }
 }
 
+// Without a cgroup to start in, the child shares our memory until it execs (no page tables copied, no
+// copy-on-write faults afterwards): a job queue spawns thousands of short children from a daemon whose
+// address space only grows. clone3's CLONE_INTO_CGROUP has no such form in glibc, so those children are
+// forked. AddressSanitizer keeps per-thread stack bounds in memory the child would share, so sanitizer
+// builds fork always; the child's code is the same either way.
+#if !defined(__SANITIZE_ADDRESS__)
+int run_child_on_own_stack(void* plan) { run_child(*static_cast<const ChildPlan*>(plan)); }
+#endif
+
+pid_t start_child(const SpawnRequest& request, ChildPlan& plan, int* pidfd) {
+#if !defined(__SANITIZE_ADDRESS__)
+  if (request.cgroup_fd < 0) return clone_vfork(run_child_on_own_stack, &plan, pidfd);
+#endif
+  pid_t pid = clone3_fork(request.cgroup_fd, pidfd);
+  if (pid == 0) run_child(plan);
+  return pid;
+}
+
 Error clone_error(const SpawnRequest& request, int err) {
   if (request.cgroup_fd >= 0) return errno_error("unable to spawn into cgroup", err);
   return errno_error("unable to spawn " + request.argv[0], err);
@@ -132,7 +151,9 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
     return Error{EBADF, "unable to spawn " + argv0 + ": stdout and stderr fds are required"};
 
   auto path_it = request.env.find("PATH");
-  auto path = resolve_executable(argv0, path_it == request.env.end() ? kDefaultPath : path_it->second);
+  auto path = !request.executable.empty()
+                  ? Result<std::string>(request.executable)
+                  : resolve_executable(argv0, path_it == request.env.end() ? kDefaultPath : path_it->second);
   if (!path) return path.error();
   if (request.extra_fds.size() > kMaxExtraFds)
     return Error{EINVAL, fmt::format("unable to spawn {}: more than {} extra fds", argv0, kMaxExtraFds)};
@@ -163,8 +184,7 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
   plan.pid_slot_count = int(pid_slots.size());
 
   int pidfd = -1;
-  pid_t pid = clone3_fork(request.cgroup_fd, &pidfd);
-  if (pid == 0) run_child(plan);
+  pid_t pid = start_child(request, plan, &pidfd);
   if (pid < 0) return clone_error(request, errno);
   SpawnedChild child{pid, UniqueFd(pidfd)};
 

@@ -19,6 +19,7 @@ constexpr std::size_t kMaxExtraFds = 64;
 /// and nothing else.
 struct SpawnRequest {
   std::vector<std::string> argv;           // argv[0] is resolved against env's PATH when it has no '/'
+  std::string executable;                  // when set, the program already resolved (argv[0] is kept as given)
   std::map<std::string, std::string> env;  // the child's complete environment
   std::string cwd;                         // empty: inherit the daemon's cwd
   std::optional<int> nice;                 // setpriority() in the child before exec
@@ -36,7 +37,9 @@ struct SpawnedChild {
   UniqueFd pidfd;
 };
 
-/// Spawns with clone3 (CLONE_PIDFD, plus CLONE_INTO_CGROUP when cgroup_fd >= 0). In the child: new session
+/// Spawns with CLONE_PIDFD: with cgroup_fd >= 0 by clone3 with CLONE_INTO_CGROUP (a fork), otherwise sharing
+/// our memory until exec (CLONE_VM | CLONE_VFORK, as posix_spawn), which costs the same at any daemon size.
+/// In the child: new session
 /// (so its own process group), default signal dispositions, empty signal mask, stdin from /dev/null,
 /// extra_fds at 3.., close_range(3+extra..), chdir, nice, pid_env written with its pid, execve. Failures in
 /// the child come back through a close-on-exec pipe, so this returns synchronously with the child's errno
