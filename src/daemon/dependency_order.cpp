@@ -130,20 +130,7 @@ void Supervisor::stop_instances(const std::vector<Instance*>& instances, std::fu
   OrderedStop::advance(stop);
 }
 
-void Supervisor::schedule_dependency_check() {
-  if (dependency_source_) {
-    sd_event_source_set_enabled(dependency_source_, SD_EVENT_ONESHOT);
-    return;
-  }
-  if (sd_event_add_defer(loop_, &dependency_source_, on_dependency_check, this) < 0) return release_waiting();
-  sd_event_source_set_priority(dependency_source_, kPrioritySave);
-  sd_event_source_set_enabled(dependency_source_, SD_EVENT_ONESHOT);
-}
-
-int Supervisor::on_dependency_check(sd_event_source*, void* self) {
-  static_cast<Supervisor*>(self)->release_waiting();
-  return 0;
-}
+void Supervisor::schedule_dependency_check() { dependency_check_later_.schedule(); }
 
 void Supervisor::release_waiting() {
   for (auto& p : programs_) {

@@ -20,14 +20,12 @@ void log_event(const StoredEvent& e) {
 
 }  // namespace
 
-StoredEvents::StoredEvents(sd_event* loop, const std::string& path, EventStoreLimits limits) : loop_(loop) {
+StoredEvents::StoredEvents(sd_event* loop, const std::string& path, EventStoreLimits limits)
+    : flush_later_(loop, kPrioritySave, [this] { flush(); }) {
   open_store(path, limits);
 }
 
-StoredEvents::~StoredEvents() {
-  flush();
-  sd_event_source_disable_unref(flush_source_);
-}
+StoredEvents::~StoredEvents() { flush(); }
 
 void StoredEvents::open_store(const std::string& path, EventStoreLimits limits) {
   auto store = EventStore::open(path, limits);
@@ -54,33 +52,13 @@ void StoredEvents::record(EventRecord event) {
   e.record = std::move(event);
   pending_.push_back(std::move(e));
   if (pending_.size() >= kMaxPending) flush();
-  else schedule_flush();
-}
-
-void StoredEvents::schedule_flush() {
-  if (flush_source_) {
-    sd_event_source_set_enabled(flush_source_, SD_EVENT_ONESHOT);
-    return;
-  }
-  if (sd_event_add_defer(loop_, &flush_source_, on_flush, this) < 0) {
-    flush_source_ = nullptr;
-    flush();
-    return;
-  }
-  // Written once the loop is otherwise idle, as state.json is: a burst of events becomes one transaction.
-  sd_event_source_set_priority(flush_source_, kPrioritySave);
-  sd_event_source_set_enabled(flush_source_, SD_EVENT_ONESHOT);
+  else flush_later_.schedule();
 }
 
 void StoredEvents::close() {
   flush();
   store_.reset();
   store_error_ = "the daemon is exiting";
-}
-
-int StoredEvents::on_flush(sd_event_source*, void* self) {
-  static_cast<StoredEvents*>(self)->flush();
-  return 0;
 }
 
 void StoredEvents::flush() {

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/deferred.h"
 #include "daemon/event_sink.h"
 #include "ipc/control_server.h"
 #include "store/event_store.h"
@@ -50,16 +51,14 @@ class StoredEvents final : public EventSink {
     nlohmann::json request_id;
     EventQuery query;
   };
-  static int on_flush(sd_event_source* s, void* self);
-  void schedule_flush();
   void open_store(const std::string& path, EventStoreLimits limits);
 
-  sd_event* loop_;
   std::optional<EventStore> store_;
   std::string store_error_;
   std::vector<StoredEvent> pending_;
   std::vector<Follower> followers_;
-  sd_event_source* flush_source_ = nullptr;
+  // Written once the loop is otherwise idle, as state.json is: a burst of events becomes one transaction.
+  Deferred flush_later_;
 };
 
 }  // namespace tend

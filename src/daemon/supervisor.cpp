@@ -17,7 +17,14 @@ namespace tend {
 
 Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHolder* fd_holder,
                        long child_nofile_soft)
-    : loop_(loop), paths_(std::move(paths)), cgroups_(std::move(cgroups)) {
+    : loop_(loop),
+      paths_(std::move(paths)),
+      cgroups_(std::move(cgroups)),
+      save_later_(loop, kPrioritySave,
+                  [this] {
+                    if (auto st = save(); !st) log_error("{}", st.error().message);
+                  }),
+      dependency_check_later_(loop, kPrioritySave, [this] { release_waiting(); }) {
   services_.fd_holder = fd_holder;
   services_.events = &log_events_;
   services_.child_nofile_soft = child_nofile_soft;
@@ -52,8 +59,6 @@ Supervisor::Supervisor(sd_event* loop, Paths paths, CgroupSupport cgroups, FdHol
 }
 
 Supervisor::~Supervisor() {
-  sd_event_source_disable_unref(save_source_);
-  sd_event_source_disable_unref(dependency_source_);
   sd_event_source_disable_unref(reap_reloads_source_);
   waiters_.clear();
   reloads_.clear();  // their instances refer to programs' specs
@@ -355,22 +360,6 @@ void Supervisor::forget_connection(Connection& conn) {
   });
 }
 
-void Supervisor::schedule_save() {
-  if (save_source_) {
-    sd_event_source_set_enabled(save_source_, SD_EVENT_ONESHOT);
-    return;
-  }
-  if (sd_event_add_defer(loop_, &save_source_, on_save, this) < 0) {
-    (void)save();
-    return;
-  }
-  sd_event_source_set_priority(save_source_, kPrioritySave);
-  sd_event_source_set_enabled(save_source_, SD_EVENT_ONESHOT);
-}
-
-int Supervisor::on_save(sd_event_source*, void* self) {
-  if (auto st = static_cast<Supervisor*>(self)->save(); !st) log_error("{}", st.error().message);
-  return 0;
-}
+void Supervisor::schedule_save() { save_later_.schedule(); }
 
 }  // namespace tend

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/deferred.h"
 #include "daemon/instance.h"
 #include "daemon/paths.h"
 #include "daemon/program_sockets.h"
@@ -154,11 +155,9 @@ class Supervisor {
   void on_state_change(Instance& instance, State from);
   void on_output(Instance& instance, std::string_view stream, std::string_view bytes);
   void check_waiters();
-  static int on_save(sd_event_source* s, void* self);
   /// Starts `waiting` instances whose dependencies came up (deferred to the end of the loop iteration).
   void schedule_dependency_check();
   void release_waiting();
-  static int on_dependency_check(sd_event_source* s, void* self);
   std::unique_ptr<Program> make_program(ProgramSpec spec);
   void add_missing_instances(Program& program);
   /// Creates (or keeps, when the addresses are the same) the program's listening sockets, taking copies a
@@ -181,8 +180,8 @@ class Supervisor {
   std::unordered_map<pid_t, std::function<void(int)>> child_watchers_;  // see watch_child
   std::vector<std::shared_ptr<StateWaiter>> waiters_;
   std::vector<LogFollower> followers_;
-  sd_event_source* save_source_ = nullptr;
-  sd_event_source* dependency_source_ = nullptr;
+  Deferred save_later_;                // state.json once the loop is otherwise idle: bursts become one write
+  Deferred dependency_check_later_;    // release_waiting() after this iteration's state changes
   std::vector<AppliedFile> applied_files_;
   std::vector<std::function<void(Instance&, State from)>> state_listeners_;
   bool restoring_ = false;

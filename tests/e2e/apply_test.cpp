@@ -216,8 +216,9 @@ TEST_F(ApplyTest, AMissingFileIsAnError) {
 }
 
 TEST_F(ApplyTest, DependantsStartOnlyAfterAOneShotDependencyExitedZero) {
+  // migrate stays `starting` for all of its run (min_uptime longer than it), so what web waits for is fixed.
   write_config("[programs.migrate]\ncommand = [\"" + helper_path("t_exit") + "\", \"0\", \"600\"]\n"
-               "restart = \"never\"\n\n" +
+               "restart = \"never\"\nmin_uptime = \"1m\"\n\n" +
                sleeper("web", "instances = 2\ndepends_on = [\"migrate\"]") +
                sleeper("worker", "depends_on = [\"web\"]"));
   RunResult r = apply();

@@ -33,14 +33,16 @@ Lines lines(const std::vector<PlanEntry>& plan) {
 TEST(ApplyPlanTest, NewProgramsAreAddedInFileOrder) {
   auto later = spec("later");
   later.autostart = false;
-  auto plan = make_plan({}, config_of({spec("web", 2), spec("db"), later}), false);
+  auto desired = config_of({spec("web", 2), spec("db"), later});  // the plan points into it
+  auto plan = make_plan({}, desired, false);
   EXPECT_EQ(lines(plan), (Lines{"+ web (2 instances)", "+ db (1 instance)",
                                 "+ later (1 instance, not started: autostart = false)"}));
   EXPECT_FALSE(plan_is_empty(plan));
 }
 
 TEST(ApplyPlanTest, IdenticalSpecsAreKept) {
-  auto plan = make_plan({{spec("web"), kFile}}, config_of({spec("web")}), false);
+  auto desired = config_of({spec("web")});
+  auto plan = make_plan({{spec("web"), kFile}}, desired, false);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_EQ(plan[0].action, PlanAction::keep);
   EXPECT_EQ(lines(plan), Lines{"= web unchanged"});
@@ -52,7 +54,8 @@ TEST(ApplyPlanTest, EnvironmentChangesAreNamedPerVariableAndRestart) {
   before.env = {{"A", "1"}, {"B", "2"}, {"C", "3"}};
   auto after = spec("web");
   after.env = {{"A", "1"}, {"B", "two"}, {"D", "4"}};
-  auto plan = make_plan({{before, kFile}}, config_of({after}), false);
+  auto desired = config_of({after});
+  auto plan = make_plan({{before, kFile}}, desired, false);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_EQ(plan[0].action, PlanAction::restart);
   EXPECT_EQ(plan[0].changes, (Lines{"env.B changed", "env.D added", "env.C removed"}));
@@ -70,7 +73,8 @@ TEST(ApplyPlanTest, ScalarChangesShowBothValuesInTheFilesUnits) {
 }
 
 TEST(ApplyPlanTest, OnlyTheInstanceCountChangingIsAScale) {
-  auto plan = make_plan({{spec("web", 2), kFile}}, config_of({spec("web", 4)}), false);
+  auto desired = config_of({spec("web", 4)});
+  auto plan = make_plan({{spec("web", 2), kFile}}, desired, false);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_EQ(plan[0].action, PlanAction::scale);
   EXPECT_EQ(plan[0].instances_before, 2);
@@ -80,7 +84,8 @@ TEST(ApplyPlanTest, OnlyTheInstanceCountChangingIsAScale) {
 TEST(ApplyPlanTest, InstanceCountWithAnotherChangeIsARestart) {
   auto after = spec("web", 4);
   after.nice = 5;
-  auto plan = make_plan({{spec("web", 2), kFile}}, config_of({after}), false);
+  auto desired = config_of({after});
+  auto plan = make_plan({{spec("web", 2), kFile}}, desired, false);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_EQ(plan[0].action, PlanAction::restart);
 }
@@ -89,7 +94,8 @@ TEST(ApplyPlanTest, DependencyAndAutostartChangesLeaveProcessesAlone) {
   auto after = spec("web");
   after.depends_on = {"db"};
   after.autostart = false;
-  auto plan = make_plan({{spec("web"), kFile}, {spec("db"), kFile}}, config_of({spec("db"), after}), false);
+  auto desired = config_of({spec("db"), after});
+  auto plan = make_plan({{spec("web"), kFile}, {spec("db"), kFile}}, desired, false);
   ASSERT_EQ(plan.size(), 2u);
   EXPECT_EQ(plan[1].action, PlanAction::update);
   EXPECT_EQ(lines(plan), (Lines{"= db unchanged", "~ web: depends_on changed, autostart true -> false"}));
@@ -98,11 +104,12 @@ TEST(ApplyPlanTest, DependencyAndAutostartChangesLeaveProcessesAlone) {
 TEST(ApplyPlanTest, ProgramsTheFileNoLongerNamesAreOrphansOrRemoved) {
   std::vector<ExistingProgram> have{{spec("web"), kFile}, {spec("old"), kFile}, {spec("manual"), ""},
                                     {spec("other"), "/srv/other/tend.toml"}};
-  auto kept = make_plan(have, config_of({spec("web")}), false);
+  auto desired = config_of({spec("web")});  // plans point into it
+  auto kept = make_plan(have, desired, false);
   EXPECT_EQ(lines(kept), (Lines{"= web unchanged", "! old: no longer in the file; kept (--prune deletes it)"}));
   EXPECT_TRUE(plan_is_empty(kept));
 
-  auto pruned = make_plan(have, config_of({spec("web")}), true);
+  auto pruned = make_plan(have, desired, true);
   EXPECT_EQ(lines(pruned), (Lines{"= web unchanged", "- old"}));
   EXPECT_FALSE(plan_is_empty(pruned));
   EXPECT_EQ(pruned[1].desired, nullptr);
@@ -112,7 +119,8 @@ TEST(ApplyPlanTest, AFileTakesOverAProgramOfTheSameName) {
   // A program defined by `tend start` (or another file) that this file names is compared like any other.
   auto after = spec("web");
   after.nice = 3;
-  auto plan = make_plan({{spec("web"), ""}}, config_of({after}), true);
+  auto desired = config_of({after});
+  auto plan = make_plan({{spec("web"), ""}}, desired, true);
   ASSERT_EQ(plan.size(), 1u);
   EXPECT_EQ(lines(plan), Lines{"~ web: nice unset -> 3 (restart)"});
 }
