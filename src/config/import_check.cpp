@@ -20,4 +20,10 @@ std::string program_name_from(std::string_view text) {
   return name;
 }
 
+std::string_view why_unmapped(std::span<const UnmappedKey> table, std::string_view key, std::string_view fallback) {
+  for (const UnmappedKey& entry : table)
+    if (entry.key == key) return entry.why;
+  return fallback;
+}
+
 }  // namespace tend

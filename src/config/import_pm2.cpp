@@ -20,52 +20,44 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kTool = "pm2";
-constexpr std::string_view kLogs =
+constexpr std::string_view kPm2 = "pm2";
+constexpr std::string_view kPm2Logs =
     "tend keeps its own logs, $TEND_HOME/logs/NAME-N.out.log and NAME-N.err.log, rotated by log_max_size "
     "and log_keep (read them with `tend logs NAME`)";
 
-struct Reason {
-  std::string_view key;
-  std::string_view why;
-};
-
 // Keys with no tend equivalent, and why.
-constexpr std::array kUnmapped{
-    Reason{"out_file", kLogs},
-    Reason{"error_file", kLogs},
-    Reason{"log_file", kLogs},
-    Reason{"merge_logs", kLogs},
-    Reason{"combine_logs", kLogs},
-    Reason{"log_type", kLogs},
-    Reason{"disable_logs", kLogs},
-    Reason{"log_date_format", "tend stamps each log line with its own fixed format when log_time = true"},
-    Reason{"pid_file", "tend tracks pids itself (`tend ls`); it writes no pid files"},
-    Reason{"watch",
+constexpr std::array kPm2Unmapped{
+    UnmappedKey{"out_file", kPm2Logs},
+    UnmappedKey{"error_file", kPm2Logs},
+    UnmappedKey{"log_file", kPm2Logs},
+    UnmappedKey{"merge_logs", kPm2Logs},
+    UnmappedKey{"combine_logs", kPm2Logs},
+    UnmappedKey{"log_type", kPm2Logs},
+    UnmappedKey{"disable_logs", kPm2Logs},
+    UnmappedKey{"log_date_format", "tend stamps each log line with its own fixed format when log_time = true"},
+    UnmappedKey{"pid_file", "tend tracks pids itself (`tend ls`); it writes no pid files"},
+    UnmappedKey{"watch",
            "tend does not restart on file changes; run `tend restart NAME` from your deploy or a watcher"},
-    Reason{"ignore_watch", "tend does not watch files"},
-    Reason{"watch_delay", "tend does not watch files"},
-    Reason{"watch_options", "tend does not watch files"},
-    Reason{"shutdown_with_message", "tend stops instances with stop_signal; it sends no shutdown message"},
-    Reason{"cron_restart", "scheduled runs (`tend schedule`) come with issue 5"},
-    Reason{"uid", "tend runs programs as the daemon's user"},
-    Reason{"gid", "tend runs programs as the daemon's user"},
-    Reason{"user", "tend runs programs as the daemon's user"},
-    Reason{"namespace", "tend has no namespaces; program names are global"},
-    Reason{"instance_var", "tend sets no per-instance variable (only PORT, for Procfiles)"},
-    Reason{"increment_var", "tend sets no per-instance variable (only PORT, for Procfiles)"},
-    Reason{"treekill", "not needed: tend always signals the program's whole process group"},
-    Reason{"kill_retry_time", "tend sends stop_signal once, then SIGKILL after kill_timeout"},
-    Reason{"stop_exit_codes",
+    UnmappedKey{"ignore_watch", "tend does not watch files"},
+    UnmappedKey{"watch_delay", "tend does not watch files"},
+    UnmappedKey{"watch_options", "tend does not watch files"},
+    UnmappedKey{"shutdown_with_message", "tend stops instances with stop_signal; it sends no shutdown message"},
+    UnmappedKey{"cron_restart",
+                "tend restarts nothing on a clock by itself; a schedule can: "
+                "`tend schedule add NAME-restart --cron \"EXPR\" -- tend restart NAME`"},
+    UnmappedKey{"uid", "tend runs programs as the daemon's user"},
+    UnmappedKey{"gid", "tend runs programs as the daemon's user"},
+    UnmappedKey{"user", "tend runs programs as the daemon's user"},
+    UnmappedKey{"namespace", "tend has no namespaces; program names are global"},
+    UnmappedKey{"instance_var", "tend sets no per-instance variable (only PORT, for Procfiles)"},
+    UnmappedKey{"increment_var", "tend sets no per-instance variable (only PORT, for Procfiles)"},
+    UnmappedKey{"treekill", "not needed: tend always signals the program's whole process group"},
+    UnmappedKey{"kill_retry_time", "tend sends stop_signal once, then SIGKILL after kill_timeout"},
+    UnmappedKey{"stop_exit_codes",
            "tend's restart = \"on-failure\" counts only exit 0 as success; it takes no list"},
-    Reason{"source_map_support", "a Node.js feature; pass --enable-source-maps in node_args instead"},
+    UnmappedKey{"source_map_support", "a Node.js feature; pass --enable-source-maps in node_args instead"},
 };
 
-std::string_view why_unmapped(std::string_view key) {
-  for (const Reason& r : kUnmapped)
-    if (r.key == key) return r.why;
-  return "pm2-specific; tend has no equivalent";
-}
 
 std::string ms_text(Millis ms) {
   return toml_string(format_duration(ms));
@@ -141,13 +133,13 @@ Result<ProgramSection> AppConverter::convert(std::size_t index) {
   for (const auto& [key, value] : app_.items()) {
     if (done_.count(key) || map_key(key, value, out)) continue;
     if (key.starts_with("env_")) {
-      out.unmapped(kTool, key,
+      out.unmapped(kPm2, key,
                    "tend has one env per program (pm2 picks this one with --env); copy its values into "
                    "[programs." +
                        out.name() + ".env] of the file for that environment");
       continue;
     }
-    out.unmapped(kTool, key, why_unmapped(key));
+    out.unmapped(kPm2, key, why_unmapped(kPm2Unmapped, key, "pm2-specific; tend has no equivalent"));
   }
   return out;
 }
@@ -196,7 +188,7 @@ void AppConverter::instances(const json& v, ProgramSection& out) {
     const std::string& text = v.get_ref<const std::string&>();
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
     if (ec != std::errc() || end != text.data() + text.size()) {
-      out.unmapped(kTool, "instances", "not a number or \"max\": " + text);
+      out.unmapped(kPm2, "instances", "not a number or \"max\": " + text);
       return;
     }
   }
@@ -221,17 +213,17 @@ void AppConverter::restart_delays(ProgramSection& out) {
       out.set("backoff_max", ms_text(std::max(*ms, kPm2ExpMax)));
       out.note("pm2 grows its restart delay x1.5 up to 15s; tend doubles it from backoff_min to backoff_max");
     } else {
-      out.unmapped(kTool, "exp_backoff_restart_delay",
+      out.unmapped(kPm2, "exp_backoff_restart_delay",
                    "not a number of ms: " + as_text(app_["exp_backoff_restart_delay"]));
     }
     if (take("restart_delay"))
-      out.unmapped(kTool, "restart_delay", "exp_backoff_restart_delay is set and gives backoff_min instead");
+      out.unmapped(kPm2, "restart_delay", "exp_backoff_restart_delay is set and gives backoff_min instead");
     return;
   }
   if (!take("restart_delay")) return;
   auto ms = read_ms(app_["restart_delay"]);
   if (!ms) {
-    out.unmapped(kTool, "restart_delay", "not a number of ms: " + as_text(app_["restart_delay"]));
+    out.unmapped(kPm2, "restart_delay", "not a number of ms: " + as_text(app_["restart_delay"]));
     return;
   }
   out.set("backoff_min", ms_text(*ms));
@@ -247,7 +239,7 @@ bool AppConverter::map_key(const std::string& key, const json& v, ProgramSection
     if (auto ms = read_ms(v))
       out.set(key == "listen_timeout" ? "ready_timeout" : key, ms_text(*ms));
     else
-      out.unmapped(kTool, key, "not a duration: " + as_text(v));
+      out.unmapped(kPm2, key, "not a duration: " + as_text(v));
     return true;
   }
   if (key == "cwd" && v.is_string()) {
@@ -264,7 +256,7 @@ bool AppConverter::map_key(const std::string& key, const json& v, ProgramSection
     return true;
   }
   if (key == "exec_mode" && mode.starts_with("cluster")) {
-    out.unmapped(kTool, key,
+    out.unmapped(kPm2, key,
                  "pm2 shares the port the app listens on through Node's cluster module; with tend the daemon "
                  "binds it: add listen = [\"tcp:HOST:PORT\"] and have the app listen on fd 3 "
                  "(server.listen({fd: 3}))");
@@ -283,7 +275,7 @@ bool AppConverter::map_key(const std::string& key, const json& v, ProgramSection
     // pm2 takes "300M" (K, M, G: binary multiples, as tend's sizes) or a number of bytes.
     if (v.is_number_unsigned()) out.set("max_memory", std::to_string(v.get<std::uint64_t>()));
     else if (v.is_string() && parse_size(mode)) out.set("max_memory", toml_string(mode));
-    else out.unmapped(kTool, key, "not a size: " + as_text(v));
+    else out.unmapped(kPm2, key, "not a size: " + as_text(v));
     return true;
   }
   if (key == "max_restarts" && v.is_number_integer()) {

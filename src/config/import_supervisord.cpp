@@ -18,42 +18,32 @@
 namespace tend {
 namespace {
 
-constexpr std::string_view kTool = "supervisord";
-constexpr std::string_view kLogs =
+constexpr std::string_view kSupervisord = "supervisord";
+constexpr std::string_view kSupervisordLogs =
     "tend keeps its own logs, $TEND_HOME/logs/NAME-N.out.log and NAME-N.err.log (read them with `tend logs "
     "NAME`)";
 
-struct Reason {
-  std::string_view key;
-  std::string_view why;
-};
-
-constexpr std::array kUnmapped{
-    Reason{"priority",
+constexpr std::array kSupervisordUnmapped{
+    UnmappedKey{"priority",
            "tend orders start-up by depends_on, not by numbers; add depends_on = [...] where order matters"},
-    Reason{"user", "tend runs programs as the daemon's user"},
-    Reason{"umask", "programs inherit the daemon's umask"},
-    Reason{"redirect_stderr", "tend always keeps stdout and stderr in separate logs"},
-    Reason{"exitcodes", "tend's restart = \"on-failure\" counts only exit 0 as expected; it takes no list"},
-    Reason{"stopasgroup", "not needed: tend always signals the program's whole process group"},
-    Reason{"killasgroup", "not needed: tend always kills the program's whole process group"},
-    Reason{"process_name", "tend names instances itself, numbered from 0"},
-    Reason{"numprocs_start", "tend numbers instances from 0"},
-    Reason{"stdout_logfile", kLogs},
-    Reason{"stderr_logfile", kLogs},
-    Reason{"stdout_syslog", kLogs},
-    Reason{"stderr_syslog", kLogs},
-    Reason{"stderr_logfile_maxbytes",
+    UnmappedKey{"user", "tend runs programs as the daemon's user"},
+    UnmappedKey{"umask", "programs inherit the daemon's umask"},
+    UnmappedKey{"redirect_stderr", "tend always keeps stdout and stderr in separate logs"},
+    UnmappedKey{"exitcodes", "tend's restart = \"on-failure\" counts only exit 0 as expected; it takes no list"},
+    UnmappedKey{"stopasgroup", "not needed: tend always signals the program's whole process group"},
+    UnmappedKey{"killasgroup", "not needed: tend always kills the program's whole process group"},
+    UnmappedKey{"process_name", "tend names instances itself, numbered from 0"},
+    UnmappedKey{"numprocs_start", "tend numbers instances from 0"},
+    UnmappedKey{"stdout_logfile", kSupervisordLogs},
+    UnmappedKey{"stderr_logfile", kSupervisordLogs},
+    UnmappedKey{"stdout_syslog", kSupervisordLogs},
+    UnmappedKey{"stderr_syslog", kSupervisordLogs},
+    UnmappedKey{"stderr_logfile_maxbytes",
            "tend's log_max_size (from stdout_logfile_maxbytes) applies to both streams"},
-    Reason{"stderr_logfile_backups", "tend's log_keep (from stdout_logfile_backups) applies to both streams"},
-    Reason{"serverurl", "not needed: programs reach tend through its control socket"},
+    UnmappedKey{"stderr_logfile_backups", "tend's log_keep (from stdout_logfile_backups) applies to both streams"},
+    UnmappedKey{"serverurl", "not needed: programs reach tend through its control socket"},
 };
 
-std::string_view why_unmapped(std::string_view key) {
-  for (const Reason& r : kUnmapped)
-    if (r.key == key) return r.why;
-  return "supervisord-specific; tend has no equivalent";
-}
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -156,7 +146,8 @@ std::string section_comment(const IniSection& s) {
   else if (kind == "eventlistener")
     why = "not mapped: tend has no event listener protocol";
   else if (kind == "fcgi-program")
-    why = "not mapped: shared listening sockets come with issue 6";
+    why = "not mapped: tend shares a socket by systemd socket activation (listen = [...], LISTEN_FDS from fd 3), "
+          "not as FastCGI's fd 0; a program that accepts LISTEN_FDS can be a [program:x] with listen";
   else
     why = "not mapped: unknown section";
   return fmt::format("# supervisord section [{}] (line {}) {}\n", s.name, s.line, why);
@@ -212,7 +203,8 @@ Result<ProgramSection> ProgramConverter::convert() {
       continue;
     }
     if (map_key(key, v)) continue;
-    out_.unmapped(kTool, key, why_unmapped(key));
+    out_.unmapped(kSupervisord, key,
+                  why_unmapped(kSupervisordUnmapped, key, "supervisord-specific; tend has no equivalent"));
   }
   bool per_process = std::any_of(section_.entries.begin(), section_.entries.end(), [](const auto& kv) {
     return kv.first != "process_name" && kv.second.find("%(process_num)") != std::string::npos;
@@ -282,7 +274,7 @@ void ProgramConverter::log_max_size(const std::string& v) {
   if (size && *size >= 4096)
     out_.set("log_max_size", toml_string(format_size_exact(*size)));
   else
-    out_.unmapped(kTool, "stdout_logfile_maxbytes",
+    out_.unmapped(kSupervisord, "stdout_logfile_maxbytes",
                   fmt::format("{}: tend always rotates, at 4KB or more", v));
 }
 

@@ -4,14 +4,10 @@
 
 #include <algorithm>
 
+#include "util/text.h"
+
 namespace tend {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string_view strip_inline_comment(std::string_view value) {
   for (std::size_t i = 1; i < value.size(); ++i)

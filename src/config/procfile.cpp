@@ -9,17 +9,12 @@
 
 #include "config/dotenv.h"
 #include "util/files.h"
+#include "util/text.h"
 
 namespace tend {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // foreman: PORT from the environment is the base, else 5000.
 int base_port(const EnvMap& env) {

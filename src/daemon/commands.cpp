@@ -33,7 +33,6 @@ Result<std::vector<Instance*>> targets_of(Supervisor& sv, const Request& req) {
   return sv.resolve(*targets);
 }
 
-ErrorCode code_for(const Error& e) { return e.code == EINVAL ? ErrorCode::bad_request : ErrorCode::not_found; }
 
 }  // namespace
 
@@ -78,7 +77,7 @@ void Commands::start(const ConnPtr& conn, const Request& req) {
     return conn->send(make_ok(req.id, std::move(result)));
   }
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
+  if (!targets) return reply_error(conn, req.id, error_code_for(targets.error()), targets.error().message);
   std::string failures = supervisor_.start_instances(*targets);
   if (!failures.empty()) return reply_error(conn, req.id, ErrorCode::spawn_failed, failures);
   json instances = json::array();
@@ -88,7 +87,7 @@ void Commands::start(const ConnPtr& conn, const Request& req) {
 
 void Commands::stop(const ConnPtr& conn, const Request& req) {
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
+  if (!targets) return reply_error(conn, req.id, error_code_for(targets.error()), targets.error().message);
   auto results = std::make_shared<json>(json::array());
   for (Instance* inst : *targets) inst->set_wanted(false);
   supervisor_.stop_instances(
@@ -98,7 +97,7 @@ void Commands::stop(const ConnPtr& conn, const Request& req) {
 
 void Commands::restart(const ConnPtr& conn, const Request& req) {
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
+  if (!targets) return reply_error(conn, req.id, error_code_for(targets.error()), targets.error().message);
   // Stopped dependants first, then everything started again (dependencies first, as start-up orders them).
   std::vector<std::pair<std::string, int>> names;
   for (Instance* inst : *targets) names.emplace_back(inst->spec().name, inst->index());
@@ -141,7 +140,7 @@ void Commands::signal(const ConnPtr& conn, const Request& req) {
   auto sig = parse_signal(*sig_text);
   if (!sig) return reply_error(conn, req.id, ErrorCode::bad_request, sig.error().message);
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
+  if (!targets) return reply_error(conn, req.id, error_code_for(targets.error()), targets.error().message);
   json signalled = json::array();
   std::string failures;
   for (Instance* inst : *targets) {
@@ -160,7 +159,7 @@ void Commands::wait(const ConnPtr& conn, const Request& req) {
   auto timeout = arg_int(req.args, "timeout_ms", 30'000);
   if (!timeout || *timeout < 0) return reply_error(conn, req.id, ErrorCode::bad_request, "bad timeout_ms");
   auto targets = targets_of(supervisor_, req);
-  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
+  if (!targets) return reply_error(conn, req.id, error_code_for(targets.error()), targets.error().message);
 
   auto waiter = std::make_shared<StateWaiter>();
   waiter->conn = conn;
@@ -207,7 +206,7 @@ void Commands::logs(const ConnPtr& conn, const Request& req) {
   if (!names) return reply_error(conn, req.id, ErrorCode::bad_request, names.error().message);
   if (names->empty()) names->push_back("all");
   auto targets = supervisor_.resolve(*names);
-  if (!targets) return reply_error(conn, req.id, code_for(targets.error()), targets.error().message);
+  if (!targets) return reply_error(conn, req.id, error_code_for(targets.error()), targets.error().message);
 
   if (*rotate) {
     json rotated = json::array();

@@ -17,17 +17,8 @@ using jobs::JobId;
 using jobs::JobState;
 using nlohmann::json;
 
-ErrorCode code_for(const Error& e) {
-  switch (e.code) {
-    case ENOENT: return ErrorCode::not_found;
-    case ESHUTDOWN: return ErrorCode::shutting_down;
-    case EIO: return ErrorCode::internal;
-    default: return ErrorCode::bad_request;
-  }
-}
-
 void reply_error(const std::shared_ptr<Connection>& conn, const json& id, const Error& e) {
-  conn->send(make_error(id, code_for(e), e.message));
+  conn->send(make_error(id, error_code_for(e), e.message));
 }
 
 Result<std::vector<JobId>> ids_of(const json& args) {

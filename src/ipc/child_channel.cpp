@@ -23,8 +23,8 @@ constexpr std::size_t kDrainBudget = 8 * 1024 * 1024;
 /// fds a child may attach to one read (Node attaches one per handle); more are closed by the kernel.
 constexpr std::size_t kMaxFdsPerRead = 16;
 /// As OutputCapture: a source ready at every iteration for a whole interval yields to lower priorities.
-constexpr std::uint64_t kRateIntervalUsec = 100 * 1000;
-constexpr unsigned kRateBurst = 2000;
+constexpr std::uint64_t kChannelRateIntervalUsec = 100 * 1000;
+constexpr unsigned kChannelRateBurst = 2000;
 
 char* read_buffer() {
   static thread_local std::unique_ptr<char[]> buf(new char[kReadSize]);
@@ -48,7 +48,7 @@ ChildChannel::ChildChannel(sd_event* loop, UniqueFd fd, std::size_t max_message,
     return;
   }
   sd_event_source_set_priority(source_, priority);
-  sd_event_source_set_ratelimit(source_, kRateIntervalUsec, kRateBurst);
+  sd_event_source_set_ratelimit(source_, kChannelRateIntervalUsec, kChannelRateBurst);
 }
 
 ChildChannel::~ChildChannel() {

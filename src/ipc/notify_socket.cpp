@@ -17,8 +17,8 @@ namespace {
 
 constexpr std::size_t kMaxDatagram = 4096;  // systemd's NOTIFY_BUFFER_MAX (PIPE_BUF)
 constexpr int kDatagramsPerDispatch = 64;
-constexpr std::uint64_t kRateIntervalUsec = 100 * 1000;
-constexpr unsigned kRateBurst = 200;
+constexpr std::uint64_t kNotifyRateIntervalUsec = 100 * 1000;
+constexpr unsigned kNotifyRateBurst = 200;
 
 }  // namespace
 
@@ -56,7 +56,7 @@ Result<std::unique_ptr<NotifySocket>> NotifySocket::bind(sd_event* loop, const s
                           socket.get());
   if (r < 0) return errno_error("unable to watch the notify socket", -r);
   sd_event_source_set_priority(socket->source_, priority);
-  sd_event_source_set_ratelimit(socket->source_, kRateIntervalUsec, kRateBurst);
+  sd_event_source_set_ratelimit(socket->source_, kNotifyRateIntervalUsec, kNotifyRateBurst);
   return socket;
 }
 

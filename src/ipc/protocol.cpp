@@ -17,6 +17,16 @@ Error bad_arg(const char* key, std::string_view expected) {
 
 }  // namespace
 
+ErrorCode error_code_for(const Error& error) {
+  switch (error.code) {
+    case ENOENT: return ErrorCode::not_found;
+    case EEXIST: return ErrorCode::exists;
+    case ESHUTDOWN: return ErrorCode::shutting_down;
+    case EIO: return ErrorCode::internal;
+    default: return ErrorCode::bad_request;
+  }
+}
+
 std::string_view error_code_name(ErrorCode code) { return kErrorCodeNames[static_cast<int>(code)]; }
 
 Result<Request> parse_request(std::string_view line, nlohmann::json& id_out) {

@@ -30,6 +30,9 @@ enum class ErrorCode {
 };
 
 std::string_view error_code_name(ErrorCode code);
+/// The code a client sees for an Error, by its errno: ENOENT not_found, EEXIST exists, ESHUTDOWN
+/// shutting_down, EIO internal, anything else (EINVAL above all) bad_request.
+ErrorCode error_code_for(const Error& error);
 
 /// A failed command: the code a client sees and a human message.
 struct CommandError {

@@ -16,13 +16,6 @@ std::optional<T> parse_whole(std::string_view text) {
 
 }  // namespace
 
-std::string_view trim(std::string_view text) {
-  size_t start = text.find_first_not_of(" \t\n");
-  if (start == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(" \t\n");
-  return text.substr(start, end - start + 1);
-}
-
 void for_each_key_value(std::string_view text, const std::function<void(std::string_view, std::string_view)>& fn) {
   while (!text.empty()) {
     size_t eol = text.find('\n');

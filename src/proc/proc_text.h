@@ -4,6 +4,8 @@
 #include <optional>
 #include <string_view>
 
+#include "util/text.h"  // trim, which the /proc readers use throughout
+
 namespace tend {
 
 // Small pieces shared by the /proc parsers, which all read "Key: value" lines or whitespace-separated fields.
@@ -17,8 +19,5 @@ std::optional<std::int64_t> parse_i64(std::string_view text);
 
 /// "1752 kB" → 1752 * 1024; nullopt when the text is not "<number> kB".
 std::optional<std::uint64_t> parse_kib_as_bytes(std::string_view text);
-
-/// Leading and trailing spaces, tabs and newlines removed.
-std::string_view trim(std::string_view text);
 
 }  // namespace tend

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/config_file.h"
+#include "../log/temp_dir.h"
 #include "config_test_support.h"
 
 namespace tend {
@@ -14,13 +15,7 @@ namespace {
 
 using testing::config_data;
 using testing::error_lines;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::slurp;
 
 TEST(Pm2ImportTest, EcosystemFixtureMatchesExpectedToml) {
   auto ecosystem = nlohmann::json::parse(slurp(config_data("ecosystem.config.json")));

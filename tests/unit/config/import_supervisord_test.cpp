@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "config/config_file.h"
+#include "../log/temp_dir.h"
 #include "config_test_support.h"
 
 namespace tend {
@@ -13,13 +14,7 @@ namespace {
 
 using testing::config_data;
 using testing::error_lines;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::slurp;
 
 SupervisordContext context() {
   return {"/etc/supervisor", {{"PATH", "/usr/bin:/bin"}}, "box1"};

@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "../proc/proc_test_support.h"
 #include "temp_dir.h"
 
 namespace tend {
@@ -31,15 +32,12 @@ Loop new_loop() {
   return Loop(e);
 }
 
-struct Pipe {
-  UniqueFd read_end;
-  UniqueFd write_end;
-};
+using proc_testing::Pipe;
 
 Pipe new_pipe() {
-  int fds[2];
-  EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0);
-  return {UniqueFd(fds[0]), UniqueFd(fds[1])};
+  Pipe p = proc_testing::make_pipe();
+  EXPECT_TRUE(p.read && p.write);
+  return p;
 }
 
 void write_all(int fd, std::string_view data) {
@@ -84,7 +82,7 @@ TEST(OutputCaptureTest, WritesLinesInOrderUntilTheWriterCloses) {
   LogFile file(dir.file("out.log"), 0, 0);
   ASSERT_TRUE(file.open().ok());
   std::string streamed;
-  OutputCapture capture(loop.get(), std::move(p.read_end), file, true, 0,
+  OutputCapture capture(loop.get(), std::move(p.read), file, true, 0,
                         [&](std::string_view bytes) { streamed.append(bytes); });
 
   std::string expected;
@@ -93,7 +91,7 @@ TEST(OutputCaptureTest, WritesLinesInOrderUntilTheWriterCloses) {
     expected.append(line, std::size_t(std::snprintf(line, sizeof line, "line %06d\n", i)));
   }
   // Several writes of odd sizes, more than a pipe buffer in all, so lines straddle reads.
-  std::thread writer([&expected, fd = std::move(p.write_end)] {
+  std::thread writer([&expected, fd = std::move(p.write)] {
     for (std::size_t pos = 0; pos < expected.size(); pos += 4093) {
       write_all(fd.get(), std::string_view(expected).substr(pos, 4093));
     }
@@ -112,10 +110,10 @@ TEST(OutputCaptureTest, EofFlushesTheLastPartialLineAndDisablesTheSource) {
   auto loop = new_loop();
   Pipe p = new_pipe();
   LogFile file(dir.file("out.log"), 0, 0);
-  OutputCapture capture(loop.get(), std::move(p.read_end), file, true, 0, nullptr);
+  OutputCapture capture(loop.get(), std::move(p.read), file, true, 0, nullptr);
 
-  write_all(p.write_end.get(), "first\nno newline");
-  p.write_end.reset();
+  write_all(p.write.get(), "first\nno newline");
+  p.write.reset();
   ASSERT_TRUE(run_until(loop.get(), [&] { return capture.at_eof(); }));
   EXPECT_EQ(unstamp(slurp(file.path())), "first\nno newline\n");
   // A hung-up pipe is always readable: only a disabled source lets the loop go idle.
@@ -127,10 +125,10 @@ TEST(OutputCaptureTest, DrainFinalWritesThePartialLineAfterTheWriterCloses) {
   auto loop = new_loop();
   Pipe p = new_pipe();
   LogFile file(dir.file("out.log"), 0, 0);
-  OutputCapture capture(loop.get(), std::move(p.read_end), file, true, 0, nullptr);
+  OutputCapture capture(loop.get(), std::move(p.read), file, true, 0, nullptr);
 
-  write_all(p.write_end.get(), "a\nb");
-  p.write_end.reset();
+  write_all(p.write.get(), "a\nb");
+  p.write.reset();
   capture.drain(true);
   EXPECT_TRUE(capture.at_eof());
   EXPECT_EQ(unstamp(slurp(file.path())), "a\nb\n");
@@ -143,10 +141,10 @@ TEST(OutputCaptureTest, DrainHoldsPartialLineUntilFinalWhileTheWriterIsOpen) {
   Pipe p = new_pipe();
   LogFile file(dir.file("out.log"), 0, 0);
   std::string streamed;
-  OutputCapture capture(loop.get(), std::move(p.read_end), file, true, 0,
+  OutputCapture capture(loop.get(), std::move(p.read), file, true, 0,
                         [&](std::string_view bytes) { streamed.append(bytes); });
 
-  write_all(p.write_end.get(), "done\npart");
+  write_all(p.write.get(), "done\npart");
   capture.drain(false);
   EXPECT_FALSE(capture.at_eof());
   EXPECT_EQ(unstamp(slurp(file.path())), "done\n");
@@ -161,10 +159,10 @@ TEST(OutputCaptureTest, PassesBytesThroughWhenNotStamping) {
   auto loop = new_loop();
   Pipe p = new_pipe();
   LogFile file(dir.file("out.log"), 0, 0);
-  OutputCapture capture(loop.get(), std::move(p.read_end), file, false, 0, nullptr);
+  OutputCapture capture(loop.get(), std::move(p.read), file, false, 0, nullptr);
 
-  write_all(p.write_end.get(), "raw\r\nbytes without newline");
-  p.write_end.reset();
+  write_all(p.write.get(), "raw\r\nbytes without newline");
+  p.write.reset();
   ASSERT_TRUE(run_until(loop.get(), [&] { return capture.at_eof(); }));
   EXPECT_EQ(slurp(file.path()), "raw\r\nbytes without newline");
 }
