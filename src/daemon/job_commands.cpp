@@ -68,7 +68,11 @@ void JobCommands::handle(const ConnPtr& conn, const Request& req) {
     if (e.name != req.cmd) continue;
     if (service_.shutting_down() && !e.while_shutting_down)
       return conn->send(make_error(req.id, ErrorCode::shutting_down, "the daemon is shutting down"));
-    return (this->*e.handler)(conn, req);
+    (this->*e.handler)(conn, req);
+    // Whatever the reply showed or changed is written in this same loop iteration, not up to an interval
+    // later: a daemon killed right afterwards cannot contradict what a client was told.
+    service_.write_history_now();
+    return;
   }
   conn->send(make_error(req.id, ErrorCode::unknown_command, fmt::format("unknown command '{}'", req.cmd)));
 }

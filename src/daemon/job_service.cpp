@@ -41,9 +41,7 @@ JobService::JobService(sd_event* loop, Supervisor& supervisor, long child_nofile
       runner_(supervisor.paths().home + "/jobs", child_nofile_soft),
       scheduler_(clock_, wall_ms, *this, *this, default_slots_),
       pass_(loop, kPriorityJobs, [this] { pass(); }),
-      flush_(loop, kPrioritySave, [this] {
-        if (auto st = flush(); !st) log_error("{}", st.error().message);
-      }) {}
+      flush_(loop, kPrioritySave, [this] { write_history_now(); }, kHistoryWriteInterval) {}
 
 JobService::~JobService() {
   for (auto& [id, source] : adopted_) sd_event_source_disable_unref(source);
@@ -285,6 +283,10 @@ Result<std::vector<jobs::Attempt>> JobService::attempts(JobId id) {
   return store_->attempts(id);
 }
 
+void JobService::write_history_now() {
+  if (auto st = flush(); !st) log_error("{}", st.error().message);
+}
+
 std::shared_ptr<const Environment> JobService::intern_environment(Environment env) {
   return supervisor_.intern_environment(std::move(env));  // one copy for programs and jobs alike
 }
@@ -329,6 +331,7 @@ void JobService::add_waiter(std::shared_ptr<JobWaiter> waiter) {
 
 void JobService::notify_waiters(JobId id, bool ended) {
   bool finished_any = false;
+  bool written = false;
   for (auto& w : waiters_) {
     if (w->done) continue;
     auto conn = w->conn.lock();
@@ -341,6 +344,8 @@ void JobService::notify_waiters(JobId id, bool ended) {
     if (w->pending.empty()) {
       w->done = true;
       finished_any = true;
+      if (!written) write_history_now();  // `job wait` returns only once the end it reports is on disk
+      written = true;
       w->on_done(*w);
     } else if (w->progress) {
       progress_due_ = true;

@@ -46,6 +46,10 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
  public:
   static constexpr std::size_t kHistoryCap = 10'000;  // ended jobs kept; the oldest go first
   static constexpr Millis kProgressInterval{200};
+  /// Writes of the history are at least this far apart: one transaction covers every change meanwhile, so a
+  /// queue running thousands of short jobs a second pays for a few dozen commits, not thousands. It bounds
+  /// what a daemon killed outright can forget (a job started in the last interval may run again).
+  static constexpr std::chrono::milliseconds kHistoryWriteInterval{20};
 
   JobService(sd_event* loop, Supervisor& supervisor, long child_nofile_soft);
   ~JobService();
@@ -67,6 +71,9 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   Status cancel(jobs::JobId id, const std::string& reason);
   void add_waiter(std::shared_ptr<JobWaiter> waiter);
   Result<std::vector<jobs::Attempt>> attempts(jobs::JobId id);
+  /// Writes the history changes still waiting for the next write: before a reply, so no client is shown a
+  /// state that a daemon killed right afterwards would have forgotten.
+  void write_history_now();
   /// Forgets ended jobs that ended before now − older_than and/or beyond the newest `keep`; deletes their
   /// rows and log files. Returns how many.
   Result<std::size_t> prune(std::optional<Millis> older_than, std::optional<std::size_t> keep);
@@ -138,7 +145,7 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   jobs::Scheduler scheduler_;
   std::optional<jobs::JobStore> store_;
   Deferred pass_;   // dispatch, right after the exits that free slots
-  Deferred flush_;  // the history, once the loop is otherwise idle
+  Deferred flush_;  // the history, once the loop is otherwise idle and at most every kHistoryWriteInterval
   bool restoring_ = false;
 
   std::unordered_map<pid_t, jobs::JobId> children_;       // our children, by pid

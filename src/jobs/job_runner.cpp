@@ -11,6 +11,11 @@
 #include "util/files.h"
 
 namespace tend::jobs {
+namespace {
+
+constexpr const char* kJobIdVariable = "TEND_JOB_ID";
+
+}  // namespace
 
 JobRunner::JobRunner(std::string jobs_dir, long child_nofile_soft)
     : dir_(std::move(jobs_dir)), child_nofile_soft_(child_nofile_soft) {}
@@ -48,9 +53,9 @@ Result<JobProcesses::Started> JobRunner::start(const Job& job) {
     if (!exe) return exe.error();
     request.executable = std::move(*exe);
   }
-  if (job.spec.env) request.env = *job.spec.env;
+  if (job.spec.env) request.env_block = &env_block(job.spec.env);
   // The job can tell who it is, as SLURM_JOB_ID or PBS_JOBID tell theirs.
-  request.env["TEND_JOB_ID"] = std::to_string(job.id);
+  request.env[kJobIdVariable] = std::to_string(job.id);
   request.cwd = job.spec.cwd;
   request.nofile_soft = child_nofile_soft_;
   request.stdout_fd = out->get();
@@ -78,6 +83,17 @@ Result<std::string> JobRunner::executable(const std::string& name, const Environ
   if (resolved_.size() > 256) resolved_.clear();
   resolved_[key] = {*found, now};
   return found;
+}
+
+const std::vector<std::string>& JobRunner::env_block(const std::shared_ptr<const Environment>& env) {
+  constexpr std::size_t kMaxRendered = 64;
+  if (auto it = rendered_envs_.find(env.get()); it != rendered_envs_.end()) return it->second.strings;
+  if (rendered_envs_.size() >= kMaxRendered) rendered_envs_.clear();
+  RenderedEnv rendered{env, {}};
+  rendered.strings.reserve(env->size());
+  for (const auto& [key, value] : *env)
+    if (key != kJobIdVariable) rendered.strings.push_back(key + "=" + value);
+  return rendered_envs_.emplace(env.get(), std::move(rendered)).first->second.strings;
 }
 
 void JobRunner::signal_group(const Job& job, int sig) {

@@ -1,6 +1,8 @@
 #pragma once
+#include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "jobs/scheduler.h"
 #include "util/unique_fd.h"
@@ -35,6 +37,15 @@ class JobRunner final : public JobProcesses {
   /// program installed meanwhile is found a second later.
   Result<std::string> executable(const std::string& name, const Environment& env);
 
+  /// The environment as KEY=VALUE strings, rendered once per shared environment (the jobs of one submit
+  /// share it) rather than once per job; without TEND_JOB_ID, which each job gets its own of.
+  const std::vector<std::string>& env_block(const std::shared_ptr<const Environment>& env);
+
+  struct RenderedEnv {
+    std::shared_ptr<const Environment> env;  // held, so the key cannot be reused by another environment
+    std::vector<std::string> strings;
+  };
+  std::unordered_map<const Environment*, RenderedEnv> rendered_envs_;
   struct Resolved {
     std::string path;
     MonoTime at;

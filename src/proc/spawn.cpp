@@ -51,6 +51,15 @@ std::vector<std::string> env_strings(const std::map<std::string, std::string>& e
   return out;
 }
 
+// PATH as the child will see it, which is where argv[0] is looked for.
+std::string path_variable(const SpawnRequest& request) {
+  if (auto it = request.env.find("PATH"); it != request.env.end()) return it->second;
+  if (request.env_block)
+    for (const auto& var : *request.env_block)
+      if (var.rfind("PATH=", 0) == 0) return var.substr(5);
+  return kDefaultPath;
+}
+
 bool is_executable_file(const std::string& path, int* err) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;
@@ -150,18 +159,24 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
   if (request.stdout_fd < 0 || request.stderr_fd < 0)
     return Error{EBADF, "unable to spawn " + argv0 + ": stdout and stderr fds are required"};
 
-  auto path_it = request.env.find("PATH");
-  auto path = !request.executable.empty()
-                  ? Result<std::string>(request.executable)
-                  : resolve_executable(argv0, path_it == request.env.end() ? kDefaultPath : path_it->second);
+  auto path = !request.executable.empty() ? Result<std::string>(request.executable)
+                                           : resolve_executable(argv0, path_variable(request));
   if (!path) return path.error();
   if (request.extra_fds.size() > kMaxExtraFds)
     return Error{EINVAL, fmt::format("unable to spawn {}: more than {} extra fds", argv0, kMaxExtraFds)};
   CStringArray argv(request.argv);
-  CStringArray envp(env_strings(request.env, request.pid_env));
+  CStringArray own_env(env_strings(request.env, request.pid_env));
+  std::vector<char*> envp;
+  if (request.env_block) {
+    envp.reserve(request.env_block->size() + own_env.size() + 1);
+    // execve only reads them; the pid slots the child writes are all in own_env.
+    for (const auto& var : *request.env_block) envp.push_back(const_cast<char*>(var.c_str()));
+  }
+  for (size_t k = 0; k < own_env.size(); ++k) envp.push_back(own_env.at(k));
+  envp.push_back(nullptr);
   std::vector<char*> pid_slots;
   for (size_t k = 0; k < request.pid_env.size(); ++k) {
-    char* var = envp.at(envp.size() - request.pid_env.size() + k);
+    char* var = own_env.at(own_env.size() - request.pid_env.size() + k);
     pid_slots.push_back(var + request.pid_env[k].size() + 1);
   }
   auto pipe = make_error_pipe();
@@ -170,7 +185,7 @@ Result<SpawnedChild> spawn(const SpawnRequest& request) {
   ChildPlan plan;
   plan.path = path->c_str();
   plan.argv = argv.get();
-  plan.envp = envp.get();
+  plan.envp = envp.data();
   plan.cwd = request.cwd.empty() ? nullptr : request.cwd.c_str();
   plan.set_nice = request.nice.has_value();
   plan.nice = request.nice.value_or(0);

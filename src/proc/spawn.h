@@ -20,7 +20,10 @@ constexpr std::size_t kMaxExtraFds = 64;
 struct SpawnRequest {
   std::vector<std::string> argv;           // argv[0] is resolved against env's PATH when it has no '/'
   std::string executable;                  // when set, the program already resolved (argv[0] is kept as given)
-  std::map<std::string, std::string> env;  // the child's complete environment
+  std::map<std::string, std::string> env;  // the child's complete environment (with env_block: the rest)
+  // KEY=VALUE strings rendered once and shared by many children (a job queue spawns thousands with one
+  // environment); env's variables follow them and must not repeat their keys. Borrowed: must outlive spawn().
+  const std::vector<std::string>* env_block = nullptr;
   std::string cwd;                         // empty: inherit the daemon's cwd
   std::optional<int> nice;                 // setpriority() in the child before exec
   int stdout_fd = -1;                      // becomes fd 1 (required)

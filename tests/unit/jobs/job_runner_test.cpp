@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "../log/temp_dir.h"
 #include "proc/proc_stat.h"
 
@@ -59,6 +61,26 @@ TEST(JobRunner, OutputGoesStraightToTheJobsLogFilesAcrossAttempts) {
   runner.remove_logs(12);
   EXPECT_FALSE(dir.names().empty());  // the jobs/ directory itself stays
   EXPECT_EQ(tend::testing::slurp(runner.out_log(12)), "");
+}
+
+TEST(JobRunner, JobsSharingAnEnvironmentEachSeeTheirOwnIdOnce) {
+  JobsDir dir;
+  JobRunner runner(dir.file("jobs"), -1);
+  ASSERT_TRUE(runner.open().ok());
+  // Submitted from inside another job: the client's environment already has a TEND_JOB_ID.
+  auto env = std::make_shared<const Environment>(
+      Environment{{"PATH", "/usr/bin:/bin"}, {"TEND_JOB_ID", "7"}, {"SHARED", "yes"}});
+  for (JobId id : {21, 22}) {
+    Job j;
+    j.id = id;
+    j.spec.command = {"/usr/bin/env"};
+    j.spec.env = env;
+    auto started = runner.start(j);
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    EXPECT_EQ(WEXITSTATUS(reap(started->pid)), 0);
+    EXPECT_EQ(tend::testing::slurp(runner.out_log(id)),
+              fmt::format("PATH=/usr/bin:/bin\nSHARED=yes\nTEND_JOB_ID={}\n", id));
+  }
 }
 
 TEST(JobRunner, SignalsReachTheWholeProcessGroup) {

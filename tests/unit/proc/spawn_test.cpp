@@ -173,6 +173,28 @@ TEST(SpawnTest, EnvironmentIsExactlyTheRequested) {
   EXPECT_EQ(result.output, "A=1\nB=two words\nEMPTY=\n");
 }
 
+TEST(SpawnTest, ASharedEnvBlockComesFirstThenTheRequestsOwnVariables) {
+  const std::vector<std::string> block{"A=1", "B=two words"};
+  auto request = request_for({"/usr/bin/env"}, -1);
+  request.env_block = &block;
+  request.env = {{"C", "own"}};
+  RunResult result = run(request);
+  EXPECT_EQ(result.status, 0);
+  EXPECT_EQ(result.output, "A=1\nB=two words\nC=own\n");
+  EXPECT_EQ(block, (std::vector<std::string>{"A=1", "B=two words"}));  // borrowed, left as it was
+}
+
+TEST(SpawnTest, ArgvZeroIsLookedForOnTheEnvBlocksPath) {
+  ScratchDir dir;
+  dir.add_symlink("tend-proc-test-report", helper("tp_report"));
+  const std::vector<std::string> block{"HOME=/", "PATH=/no/such:" + dir.path()};
+  auto request = request_for({"tend-proc-test-report"}, -1);
+  request.env_block = &block;
+  RunResult result = run(request);
+  EXPECT_EQ(result.status, 0);
+  EXPECT_FALSE(parse_report(result.output)["pid"].empty());
+}
+
 TEST(SpawnTest, ChildInheritsOnlyStdio) {
   UniqueFd leaky(::open("/dev/null", O_RDONLY));  // deliberately not O_CLOEXEC
   ASSERT_TRUE(leaky.valid());
