@@ -186,7 +186,7 @@ target() {  # tool
   local m; m=$(rates_of "$1" | median)
   awk -v t="$1" -v m="$m" -v x="$X" 'BEGIN {
     if (m == "-" || x == "-" || x == 0) { printf "%s: no figure", t; exit }
-    r = m / x; printf "%s %.2f× (%s)", t, r, r >= 1 ? "PASS" : sprintf("**MISS** by %.0f%%", 100 * (1 - r)) }'
+    r = m / x; verdict = r >= 1 ? "PASS" : sprintf("**MISS** by %.0f%%", 100 * (1 - r)); printf "%s %.2f× (%s)", t, r, verdict }'
 }
 TARGET_LINE="**Target: tend ≥ 1.0× xargs.** $(target tend-disk)$([ -n "$HOME_TMPFS" ] && echo "; $(target tend-tmpfs)")."
 TEND_TMPFS_NOTE=""
