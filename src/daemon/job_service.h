@@ -71,8 +71,8 @@ class JobService final : public jobs::SchedulerEvents, public jobs::JobProcesses
   Status cancel(jobs::JobId id, const std::string& reason);
   void add_waiter(std::shared_ptr<JobWaiter> waiter);
   Result<std::vector<jobs::Attempt>> attempts(jobs::JobId id);
-  /// Writes the history changes still waiting for the next write: before a reply, so no client is shown a
-  /// state that a daemon killed right afterwards would have forgotten.
+  /// Writes the history changes still waiting for the next interval now: with a reply, so that no client is
+  /// shown a state that a daemon killed right afterwards would have forgotten.
   void write_history_now();
   /// Forgets ended jobs that ended before now − older_than and/or beyond the newest `keep`; deletes their
   /// rows and log files. Returns how many.
