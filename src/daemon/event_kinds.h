@@ -8,7 +8,7 @@ namespace tend {
 inline constexpr std::string_view kEventState = "state";            // a state transition
 inline constexpr std::string_view kEventExit = "exit";              // a main process ended
 inline constexpr std::string_view kEventRestart = "restart";        // an automatic restart, with its delay
-inline constexpr std::string_view kEventMemoryLimit = "memory_limit";  // RSS above max_memory: restarting
+inline constexpr std::string_view kEventMemoryLimit = "memory_limit";  // RSS above max_memory: the run is ended
 inline constexpr std::string_view kEventApply = "apply";            // a config file applied (or refused)
 inline constexpr std::string_view kEventOrphan = "orphan";          // a re-parented descendant reaped
 

@@ -278,13 +278,9 @@ void Instance::record_exit(const ExitInfo& exit, Millis run_time) {
                              {"started_ms", started_wall_ms_}}});
 }
 
-void Instance::restart_gracefully(std::string why) {
-  if (state_ != State::running && state_ != State::starting) return;
-  ++restarts_;
-  stop_cause_ = std::move(why);
-  stop([](Instance& self) {
-    if (self.wanted()) (void)self.start();
-  });
+void Instance::fail_run(std::string why) {
+  if ((state_ != State::running && state_ != State::starting) || !failure_.empty()) return;
+  kill_for(std::move(why), spec_.stop_signal);
 }
 
 void Instance::kill_leftovers() {
@@ -309,9 +305,7 @@ void Instance::stop(StopDone done) {
       probe_.reset();
       main_exited_ = false;
       killed_ = false;
-      change_state(State::stopping, fmt::format("{}{}sent {}", stop_cause_, stop_cause_.empty() ? "" : ": ",
-                                                signal_name(spec_.stop_signal)));
-      stop_cause_.clear();
+      change_state(State::stopping, fmt::format("sent {}", signal_name(spec_.stop_signal)));
       if (signal_tree(pgid_, cgroup_, spec_.stop_signal) == 0 && pidfd_)
         (void)pidfd_signal(pidfd_.get(), spec_.stop_signal);
       kill_timer_.arm(spec_.kill_timeout);

@@ -110,10 +110,10 @@ class Instance {
   void on_descendant_reaped();
   /// Rotates the log files now.
   void rotate_logs();
-  /// An automatic restart that is not an exit (memory limit): the normal stop steps, then a start, unless
-  /// someone stopped the instance meanwhile. Counts as a restart; why becomes part of the stopping reason.
-  /// Not subject to backoff: each memory restart already takes two samples above the limit.
-  void restart_gracefully(std::string why);
+  /// The run has failed although the process is alive (RSS above max_memory): its stop signal, SIGKILL after
+  /// the kill timeout, and then the restart policy decides as for any failed run — backoff, max_restarts,
+  /// restart = "never". `why` is the failure, shown in ls and in the exit's reason.
+  void fail_run(std::string why);
 
   /// Restores from state.json: adopts a still-alive process (identified by pid + start time), or notes it gone.
   /// An adopted process's output pipes are taken from held_fds (what the fd holder kept). Returns true when
@@ -264,7 +264,6 @@ class Instance {
   bool main_exited_ = false;
   bool killed_ = false;
   std::vector<StopDone> stop_waiters_;
-  std::string stop_cause_;  // why the next stop happens, when not at a user's request
   // A cache of the last /proc reading rather than state: a one-shot reader (`ls`, const) refreshes it.
   mutable SampleState sample_;
 

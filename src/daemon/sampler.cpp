@@ -11,6 +11,7 @@
 #include "proc/proc_tasks.h"
 #include "util/clock.h"
 #include "util/daemon_log.h"
+#include "util/signals.h"
 
 namespace tend {
 namespace {
@@ -162,14 +163,15 @@ bool Sampler::over_memory_limit(Instance& inst, const InstanceSnapshot& s) {
   if (!note_memory_sample(inst.sample_state(), s.rss_bytes, inst.spec().max_memory, eligible)) return false;
   supervisor_.events().record(
       {std::string(kEventMemoryLimit), s.program, s.instance,
-       fmt::format("RSS {} above max_memory {} for {} samples (pid {}); restarting", format_size(*s.rss_bytes),
-                   format_size(*inst.spec().max_memory), kMemorySamplesOverLimit, *s.pid),
+       fmt::format("RSS {} above max_memory {} for {} samples (pid {}); sending {}", format_size(*s.rss_bytes),
+                   format_size(*inst.spec().max_memory), kMemorySamplesOverLimit, *s.pid,
+                   signal_name(inst.spec().stop_signal)),
        {{"pid", *s.pid},
         {"rss_bytes", *s.rss_bytes},
         {"max_memory", *inst.spec().max_memory},
         {"samples", kMemorySamplesOverLimit}}});
-  log_warning("{}: RSS {} above max_memory {} for {} samples; restarting", inst.label(), format_size(*s.rss_bytes),
-              format_size(*inst.spec().max_memory), kMemorySamplesOverLimit);
+  log_warning("{}: RSS {} above max_memory {} for {} samples; sending {}", inst.label(), format_size(*s.rss_bytes),
+              format_size(*inst.spec().max_memory), kMemorySamplesOverLimit, signal_name(inst.spec().stop_signal));
   return true;
 }
 
@@ -195,7 +197,7 @@ void Sampler::sweep() {
   // Restarting changes states (and so, through the listener, the set of consumers): done after the loop.
   for (const auto& [name, index] : to_restart)
     if (Program* p = supervisor_.find(name); p && index < int(p->instances.size()))
-      p->instances[size_t(index)]->restart_gracefully("RSS above max_memory");
+      p->instances[size_t(index)]->fail_run("RSS above max_memory");
   last_cpu_ns_ = thread_cpu_ns() - cpu_before;
   cpu_ns_total_ += last_cpu_ns_;
   last_instances_ = read_count;

@@ -1,4 +1,5 @@
-// --max-memory: an instance whose RSS stays above the limit for two samples is restarted gracefully.
+// --max-memory: an instance whose RSS stays above the limit for two samples has its run ended as failed (stop
+// signal, then SIGKILL after the kill timeout); the restart policy decides what follows, backoff included.
 #include "harness.h"
 
 namespace tend::e2e {
@@ -48,12 +49,50 @@ TEST_F(MemoryLimitTest, AnInstanceAllocatingPastItIsRestartedGracefully) {
   EXPECT_EQ(exits[0]["data"]["pid"], first);
   EXPECT_EQ(exits[0]["data"]["signal"], "SIGTERM");
   EXPECT_GT(exits[0]["id"].get<long long>(), limits[0]["id"].get<long long>());
+  // A failed run, as a crash is: the restart went through the policy, after a backoff.
+  Json restarts = events_of("hog:0", "restart");
+  ASSERT_FALSE(restarts.empty());
+  EXPECT_EQ(restarts[0]["data"]["cause"], "failure");
+  EXPECT_GT(restarts[0]["id"].get<long long>(), exits[0]["id"].get<long long>());
   Json states = events_of("hog:0", "state");
-  bool stopping = false;
+  bool backed_off = false;
   for (const auto& s : states)
-    stopping = stopping || (s["data"]["to"] == "stopping" &&
-                            s["data"]["reason"] == "RSS above max_memory: sent SIGTERM");
-  EXPECT_TRUE(stopping) << states.dump();
+    backed_off = backed_off || (s["data"]["to"] == "backoff" &&
+                                s["data"]["reason"].get<std::string>().starts_with("RSS above max_memory; "));
+  EXPECT_TRUE(backed_off) << states.dump();
+}
+
+TEST_F(MemoryLimitTest, RepeatedMemoryFailuresCountTowardsMaxRestarts) {
+  // Each run balloons at once: unstable runs (shorter than min_uptime), so the policy gives up.
+  ASSERT_EQ(start("balloon", "t_alloc", {"48"},
+                  {"--max-memory", "16M", "--min-uptime", "1m", "--max-restarts", "2", "--backoff-min", "10ms"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto i = find_instance("balloon");
+        return i && (*i)["state"] == "failed";
+      },
+      Ms(30000), Ms(50)))
+      << tend({"ls", "--json"}).out;
+  auto i = find_instance("balloon");
+  EXPECT_EQ((*i)["restarts"], 2);
+  EXPECT_NE((*i)["reason"].get<std::string>().find("gave up"), std::string::npos) << i->dump();
+  EXPECT_EQ(events_of("balloon:0", "memory_limit").size(), 3u);
+}
+
+TEST_F(MemoryLimitTest, WithRestartNeverTheInstanceStaysDown) {
+  ASSERT_EQ(start("once", "t_alloc", {"48"}, {"--max-memory", "16M", "--restart", "never"}).exit_code, 0);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        auto i = find_instance("once");
+        return i && (*i)["state"] == "exited";
+      },
+      Ms(20000), Ms(50)))
+      << tend({"ls", "--json"}).out;
+  auto i = find_instance("once");
+  EXPECT_EQ((*i)["restarts"], 0);
+  EXPECT_TRUE((*i)["reason"].get<std::string>().starts_with("RSS above max_memory; ")) << i->dump();
 }
 
 TEST_F(MemoryLimitTest, AnInstanceUnderItIsLeftAlone) {
