@@ -14,6 +14,7 @@
 #include "config/import_pm2.h"
 #include "config/import_supervisord.h"
 #include "util/files.h"
+#include "util/json_depth.h"
 
 extern char** environ;
 
@@ -67,8 +68,13 @@ std::string position(const std::string& text, size_t byte) {
   return fmt::format("{}:{}", line, offset - line_start + 1);
 }
 
+constexpr std::size_t kMaxEcosystemDepth = 256;
+
 // pm2 itself evaluates a .json ecosystem as a JavaScript expression, so comments are accepted too.
 Result<nlohmann::json> parse_json(const std::string& file, const std::string& text) {
+  // (Brackets inside comments count too: a bound, not a parser. Real ecosystem files nest a few levels.)
+  if (!json_depth_within(text, kMaxEcosystemDepth))
+    return Error{EINVAL, fmt::format("{}: nests deeper than {} levels", file, kMaxEcosystemDepth)};
   try {
     return nlohmann::json::parse(text, nullptr, true, true);
   } catch (const nlohmann::json::parse_error& e) {
@@ -105,6 +111,9 @@ Result<nlohmann::json> evaluate_with_node(const std::string& file) {
     return Error{EINVAL, fmt::format("unable to evaluate {} with node ({}){}{}", file,
                                      node->describe_status(), message.empty() ? "" : ":\n", message)};
   }
+  if (!json_depth_within(node->out, kMaxEcosystemDepth))
+    return Error{EINVAL, fmt::format("unable to evaluate {} with node: its exports nest deeper than {} levels",
+                                     file, kMaxEcosystemDepth)};
   try {
     return nlohmann::json::parse(node->out);
   } catch (const nlohmann::json::exception& e) {

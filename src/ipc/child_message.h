@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/json_depth.h"
+
 namespace tend {
 
 /// Deeper nesting is refused: serializing and copying JSON recurse once per level.
@@ -33,9 +35,6 @@ struct ChildMessage {
 /// Classifies one line (without its '\n'). Never throws.
 ChildMessage classify_child_message(std::string_view line);
 
-/// True when text nests arrays and objects at most max_depth deep (strings are skipped correctly). Checked
-/// before parsing, in linear time.
-bool json_depth_within(std::string_view text, std::size_t max_depth);
 
 /// True for Node's internal messages: objects whose "cmd" is a string longer than "NODE_" starting with it.
 /// Node consumes them itself; a NODE_HANDLE without a handle would crash a Node child.

@@ -4,12 +4,17 @@
 
 #include <array>
 
+#include "ipc/child_message.h"
+
 namespace tend {
 namespace {
 
 constexpr std::array<std::string_view, 11> kErrorCodeNames{
     "bad_request",       "unknown_command", "not_found", "exists",         "spawn_failed", "permission_denied",
     "too_large",         "timeout",         "shutting_down", "invalid_config", "internal"};
+
+// A message for a child (at most kMaxMessageDepth deep) sits a few levels down in a `send` request.
+constexpr std::size_t kMaxRequestDepth = kMaxMessageDepth + 8;
 
 Error bad_arg(const char* key, std::string_view expected) {
   return Error{EINVAL, fmt::format("argument '{}' must be {}", key, expected)};
@@ -31,6 +36,8 @@ std::string_view error_code_name(ErrorCode code) { return kErrorCodeNames[static
 
 Result<Request> parse_request(std::string_view line, nlohmann::json& id_out) {
   id_out = nullptr;
+  if (!json_depth_within(line, kMaxRequestDepth))
+    return Error{EINVAL, fmt::format("the request nests deeper than {} levels", kMaxRequestDepth)};
   nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Error{EINVAL, "malformed JSON"};
   if (!j.is_object()) return Error{EINVAL, "a request must be a JSON object"};
@@ -48,7 +55,7 @@ Result<Request> parse_request(std::string_view line, nlohmann::json& id_out) {
   req.cmd = j["cmd"].get<std::string>();
   if (j.contains("args")) {
     if (!j["args"].is_object()) return Error{EINVAL, "field 'args' must be an object"};
-    req.args = j["args"];
+    req.args = std::move(j["args"]);
   }
   return req;
 }

@@ -159,6 +159,15 @@ TEST_F(ImportTest, Pm2JsonMayHaveComments) {
   EXPECT_NE(r.out.find("[programs.a]\ncommand = [\"./a\"]\n"), std::string::npos) << r.out;
 }
 
+TEST_F(ImportTest, Pm2JsonNestedAbsurdlyDeepExits2) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string file = write("ecosystem.json", "{\"apps\": " + deep + "}\n");
+  RunResult r = tend({"import", "pm2", file});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "tend: " + file + ": nests deeper than 256 levels\n");
+}
+
 TEST_F(ImportTest, Pm2EcosystemWithoutAppsExits2) {
   std::string file = write("ecosystem.json", "{\"apps\": 3}\n");
   RunResult r = tend({"import", "pm2", file});

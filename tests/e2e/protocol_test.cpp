@@ -118,6 +118,32 @@ TEST_F(ProtocolTest, UnknownCommandAndWrongTypes) {
   expect_still_serving();
 }
 
+TEST_F(ProtocolTest, DeeplyNestedRequestsAreRefusedBeforeTheyReachACommand) {
+  // Copying or serializing JSON recurses once per level: 100,000 levels would overflow the daemon's stack.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  UnixClient c(sock());
+  ASSERT_TRUE(c.connected());
+  int id = 1;
+  for (const auto& [cmd, args] : std::vector<std::pair<std::string, std::string>>{
+           {"send", R"({"targets":["nobody"],"message":)" + deep + "}"},
+           {"start", R"({"spec":)" + deep + "}"},
+           {"job-submit", R"({"jobs":)" + deep + "}"},
+           {"ls", R"({"x":)" + deep + "}"}}) {
+    c.send_all(request(id, cmd, args));
+    Json e = parse(c.read_line(Ms(10000)));
+    EXPECT_EQ(e["ok"], false) << cmd << " → " << e.dump();
+    EXPECT_EQ(code_of(e), "bad_request") << cmd << " → " << e.dump();
+    EXPECT_NE(e["error"].value("message", "").find("nests deeper than"), std::string::npos) << e.dump();
+    ++id;
+  }
+  // Within the bound, a message reaches the command (which then finds no such program).
+  const std::string nested = std::string(500, '[') + std::string(500, ']');
+  c.send_all(request(id, "send", R"({"targets":["nobody"],"message":)" + nested + "}"));
+  Json e = parse(c.read_line(Ms(10000)));
+  EXPECT_EQ(code_of(e), "not_found") << e.dump();
+  expect_still_serving();
+}
+
 TEST_F(ProtocolTest, PipelinedRequestsAreAnsweredInOrder) {
   UnixClient c(sock());
   ASSERT_TRUE(c.connected());
