@@ -28,7 +28,7 @@ class MemoryLimitTest : public TendTest {
   }
 };
 
-TEST_F(MemoryLimitTest, AnInstanceAllocatingPastItIsRestartedGracefully) {
+TEST_F(MemoryLimitTest, AnInstanceAllocatingPastItIsStoppedThenRestartedAfterABackoff) {
   ASSERT_EQ(start("hog", "t_alloc", {"48"}, {"--max-memory", "16M", "--kill-timeout", "5s"}).exit_code, 0);
   ASSERT_TRUE(wait_log_contains("hog", 0, "allocated 48", Ms(10000)));
   pid_t first = pid_of("hog");
