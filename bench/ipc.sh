@@ -9,26 +9,12 @@
 # private TEND_HOME under bench/work-ipc/ and is stopped at exit by pid.
 set -uo pipefail
 
-QUICK=0
-TEND_ARG=""
-for a in "$@"; do
-  case "$a" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    -*) echo "ipc.sh: unknown option $a" >&2; exit 2 ;;
-    *) TEND_ARG="$a" ;;
-  esac
-done
-BENCH=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
+. "$(dirname "$0")/common.sh"
+bench_args ipc.sh 10 "$@"
+BENCH_TAG=bench-ipc
 W="$BENCH/work-ipc"
-TEND_ARG=${TEND_ARG:-build/tend}
-case "$TEND_ARG" in /*) TEND="$TEND_ARG" ;; *) TEND="$ROOT/$TEND_ARG" ;; esac
 if [ "$QUICK" = 1 ]; then RTT_N=2000; FLOOD_K=20000; CLI_N=30; ROUTE_N=2000; ROUTE_K=20000
 else RTT_N=20000; FLOOD_K=200000; CLI_N=200; ROUTE_N=10000; ROUTE_K=100000; fi
-
-log() { printf '[bench-ipc %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FATAL: $*"; exit 1; }
 
 rm -rf "$W"
 mkdir -p "$W"
@@ -46,12 +32,6 @@ trap 'exit 130' INT TERM
 
 # Other work on the machine (2 cores shared by several builders) skews every figure: wait up to 3 minutes
 # for it to calm down, and say how busy it was.
-cpu_busy() {  # percent of all CPU time not idle over 2 s
-  local a b
-  a=$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat); sleep 2
-  b=$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
-}
 BUSY=$(cpu_busy)
 if [ "$QUICK" = 0 ]; then
   for i in $(seq 1 45); do

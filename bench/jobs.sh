@@ -12,25 +12,12 @@
 # interleaved between tools; the figure is the median.
 set -uo pipefail
 
-QUICK=0
-TEND_ARG=""
-for a in "$@"; do
-  case "$a" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    -*) echo "jobs.sh: unknown option $a" >&2; exit 2 ;;
-    *) TEND_ARG="$a" ;;
-  esac
-done
-BENCH=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
-TEND_ARG=${TEND_ARG:-build/tend}
-case "$TEND_ARG" in /*) TEND="$TEND_ARG" ;; *) TEND="$ROOT/$TEND_ARG" ;; esac
+. "$(dirname "$0")/common.sh"
+bench_args jobs.sh 12 "$@"
+BENCH_TAG=jobs
 W="$BENCH/work/jobs"
 if [ "$QUICK" = 1 ]; then N=500; REPS=1; else N=2000; REPS=3; fi
 
-log() { printf '[jobs %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FATAL: $*"; exit 1; }
 [ -x "$TEND" ] || die "no tend binary at $TEND"
 
 rm -rf "$W"
@@ -68,12 +55,6 @@ trap 'exit 130' INT TERM
 now_us() { local t=$EPOCHREALTIME; echo "${t/./}"; }
 rate() { awk -v n="$N" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", n * 1e6 / (b - a) }'; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'; }
-cpu_busy() {  # percent of all CPU time not idle over 2 s
-  local a b
-  a=$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat); sleep 2
-  b=$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
-}
 
 BUSY=$(cpu_busy)
 if [ "$BUSY" -gt 10 ] && [ "$QUICK" = 0 ]; then

@@ -10,22 +10,11 @@
 # log flood, for development only.
 set -uo pipefail
 
-QUICK=0
-TEND_ARG=""
-for a in "$@"; do
-  case "$a" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-    -*) echo "run.sh: unknown option $a" >&2; exit 2 ;;
-    *) TEND_ARG="$a" ;;
-  esac
-done
+. "$(dirname "$0")/common.sh"
+bench_args run.sh 10 "$@"
+BENCH_TAG=bench
 
-BENCH=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
 W="$BENCH/work"
-TEND_ARG=${TEND_ARG:-build/tend}
-case "$TEND_ARG" in /*) TEND="$TEND_ARG" ;; *) TEND="$ROOT/$TEND_ARG" ;; esac
 
 if [ "$QUICK" = 1 ]; then
   START_REPS=3; LS_ROUNDS=10; IDLE_SECS=10; CRASH_SECS=3; CRASH_SLOW_SECS=6; FLOOD_REPS=1
@@ -38,9 +27,6 @@ N=100            # programs per tool for most figures
 N_BIG=1000       # tend's second PSS / ls point
 KILL_TIMEOUT_MS=1000
 SLEEP_ARGS=(/bin/sleep 100000)
-
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "FATAL: $*"; exit 1; }
 
 # ---------------------------------------------------------------------------------------------------------
 # set-up: peers, helpers, private directories
@@ -152,12 +138,6 @@ meta idle_secs "$IDLE_SECS"
 meta flood_bytes "$FLOOD_BYTES"
 meta kill_timeout_ms "$KILL_TIMEOUT_MS"
 # other work on the machine skews every figure: record how busy it was before we started and at the end
-cpu_busy() {  # percent of all CPU time not idle over 2 s
-  local a b
-  a=$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat); sleep 2
-  b=$(awk '/^cpu / { print $2+$3+$4+$6+$7+$8, $2+$3+$4+$5+$6+$7+$8 }' /proc/stat)
-  awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2]) }'
-}
 BUSY=$(cpu_busy)
 if [ "$BUSY" -gt 10 ] && [ "$QUICK" = 0 ]; then   # wait up to 3 minutes for other work to finish
   log "the machine is $BUSY% busy with other work; waiting up to 3 minutes for it to calm down"
@@ -489,8 +469,8 @@ measure_pss all "$N"
 run_timeit() {  # n timeit-args...
   local n="$1"; shift
   "$W/timeit" "$LS_ROUNDS" 2 "$@" >"$W/timeit.out" 2>>"$W/errors.log"
-  local label ms rc
-  while IFS=$'\t' read -r label ms rc; do
+  local label ms cpu rc
+  while IFS=$'\t' read -r label ms cpu rc; do
     sample ls "$label" "$n" "$ms"
     [ "$rc" = 0 ] || meta "ls_exit_$label" "$rc"
   done <"$W/timeit.out"

@@ -9,27 +9,15 @@
 # both (by `tend shutdown`, then by pid) at exit.
 set -uo pipefail
 
-QUICK=0
-TEND_ARG=""
-for a in "$@"; do
-  case "$a" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
-    -*) echo "sampling.sh: unknown option $a" >&2; exit 2 ;;
-    *) TEND_ARG="$a" ;;
-  esac
-done
-BENCH=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$BENCH/.." && pwd)
-TEND_ARG=${TEND_ARG:-build/tend}
-case "$TEND_ARG" in /*) TEND="$TEND_ARG" ;; *) TEND="$ROOT/$TEND_ARG" ;; esac
+. "$(dirname "$0")/common.sh"
+bench_args sampling.sh 9 "$@"
+BENCH_TAG=sampling
 [ -x "$TEND" ] || { echo "sampling.sh: no tend binary at $TEND" >&2; exit 1; }
 
 N=1000
 INTERVAL_MS=250
 if [ "$QUICK" = 1 ]; then SWEEPS=12; LS_ROUNDS=8; PS_ROUNDS=8; else SWEEPS=40; LS_ROUNDS=25; PS_ROUNDS=25; fi
 
-log() { printf '[sampling %s] %s\n' "$(date +%T)" "$*" >&2; }
 W=$(mktemp -d /tmp/tend-bench-sampling.XXXXXX)
 export TEND_HOME="$W/home"
 export TEND_SAMPLE_INTERVAL="${INTERVAL_MS}ms"   # the daemon's interval for memory limits
@@ -45,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cc -O2 -Wall -o "$W/cputime" "$BENCH/cputime.c" || { log "cc cputime.c failed"; exit 1; }
+cc -O2 -Wall -o "$W/timeit" "$BENCH/timeit.c" || { log "cc timeit.c failed"; exit 1; }
 tend() { timeout 180 "$TEND" "$@"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 minmax() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
@@ -104,7 +92,7 @@ ACTIVE_AFTER=$(metric tend_sampler_active)
 # ---- ps beside them, and ls --json at 1,000 instances (whole client runs, interleaved)
 log "ls --json and ps: $LS_ROUNDS interleaved rounds"
 PROCS=$(ps -e --no-headers | wc -l)
-"$W/cputime" "$LS_ROUNDS" 2 ls "$TEND" ls --json :: ps_all ps -e -o pid,stat,rss,time :: \
+"$W/timeit" "$LS_ROUNDS" 2 ls "$TEND" ls --json :: ps_all ps -e -o pid,stat,rss,time :: \
   ps_same ps -o pid,stat,rss,time -p "$PIDS" >"$W/runs.tsv" || log "some timed runs failed"
 col() { awk -F'\t' -v l="$1" -v c="$2" '$1 == l { print $c }' "$W/runs.tsv"; }
 LS_WALL=$(col ls 2 | median); LS_RANGE=$(col ls 2 | minmax); LS_CPU=$(col ls 3 | median)

@@ -24,15 +24,7 @@ int shutdown_daemon() {
     print_error(client.error().message);
     return kUnreachable;
   }
-  auto response = client->call("shutdown", nlohmann::json::object());
-  if (!response) {
-    print_error(response.error().message);
-    return kUnreachable;
-  }
-  if (!response->value("ok", false)) {
-    print_error((*response)["error"].value("message", "unknown error"));
-    return kFailed;
-  }
+  if (int rc = call_on(*client, "shutdown", nlohmann::json::object()); rc != kOk) return rc;
   // The daemon closes the connection as it exits: wait for that, so a client run right after finds no
   // daemon rather than a dying one.
   while (client->read_line()) {

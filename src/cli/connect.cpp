@@ -82,8 +82,10 @@ int call_response(std::string_view cmd, nlohmann::json args, nlohmann::json& res
   return kOk;
 }
 
-std::optional<nlohmann::json> read_ok_message(Client& client, int& rc) {
-  auto msg = client.read_message();
+namespace {
+
+// The message when it is an ok response; otherwise its error is printed and rc says which kind it was.
+std::optional<nlohmann::json> ok_or_report(Result<nlohmann::json> msg, int& rc) {
   if (!msg) {
     print_error(msg.error().message);
     rc = kUnreachable;
@@ -97,16 +99,16 @@ std::optional<nlohmann::json> read_ok_message(Client& client, int& rc) {
   return std::move(*msg);
 }
 
+}  // namespace
+
+std::optional<nlohmann::json> read_ok_message(Client& client, int& rc) {
+  return ok_or_report(client.read_message(), rc);
+}
+
 int call_on(Client& client, std::string_view cmd, nlohmann::json args, nlohmann::json* result) {
-  auto response = client.call(cmd, std::move(args));
-  if (!response) {
-    print_error(response.error().message);
-    return kUnreachable;
-  }
-  if (!response->value("ok", false)) {
-    print_error((*response)["error"].value("message", "unknown error"));
-    return kFailed;
-  }
+  int rc = kOk;
+  auto response = ok_or_report(client.call(cmd, std::move(args)), rc);
+  if (!response) return rc;
   if (result) *result = std::move((*response)["result"]);
   return kOk;
 }
